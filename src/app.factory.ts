@@ -1,0 +1,51 @@
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppOptions } from './app.module';
+import { createValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+
+/** Largest JSON body accepted; a complaint with every field filled fits well within it. */
+export const BODY_LIMIT = 64 * 1024;
+
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+// Swagger UI needs inline script and style; only its own pages get this.
+const DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'";
+
+/** Builds the whole application exactly as production runs it; tests use the same function. */
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy ?? false,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (req, reply) => {
+      reply.header('content-security-policy', req.url.startsWith('/api/docs') ? DOCS_CSP : STRICT_CSP);
+    });
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('KPAC tracker')
+      .setDescription('Complaints and feedback for Key Population Advisory Councils')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc);
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AuthModule } from './auth/auth.module';
+import { Clock } from './common/clock';
+import { CommonModule } from './common/common.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CouncilsModule } from './councils/councils.module';
+import { DatabaseModule } from './database/database.module';
+import { FacilitiesModule } from './facilities/facilities.module';
+import { HealthModule } from './health/health.module';
+import { AuditModule } from './audit/audit.module';
+import { loggerParams } from './logging/logging';
+import { RedisModule } from './redis/redis.module';
+import { UsersModule } from './users/users.module';
+
+export interface AppOptions {
+  /** Where logs go (tests capture them to check nothing personal is written). */
+  logStream?: DestinationStream;
+  /** Replaces the wall clock (tests move time). */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.register(config),
+        LoggerModule.forRoot(loggerParams(config, options.logStream)),
+        CommonModule.register(options.clock),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'public', ttl: 60_000, limit: config.publicRateLimit || Number.MAX_SAFE_INTEGER }],
+          // 0 turns public limits off (benchmarks only).
+          skipIf: () => config.publicRateLimit === 0,
+        }),
+        DatabaseModule,
+        RedisModule,
+        AuthModule,
+        AuditModule,
+        UsersModule,
+        CouncilsModule,
+        FacilitiesModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

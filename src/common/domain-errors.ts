@@ -1,0 +1,44 @@
+/**
+ * Errors the rules raise. The one exception filter maps them to HTTP; services never
+ * construct HTTP exceptions themselves.
+ */
+export type DomainErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'SEATS_FULL'
+  | 'VALIDATION'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'TOO_MANY_REQUESTS'
+  | 'GONE';
+
+const STATUS: Record<DomainErrorCode, number> = {
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  SEATS_FULL: 409,
+  VALIDATION: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
+  GONE: 410,
+};
+
+export class DomainError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string | string[],
+  ) {
+    super(Array.isArray(message) ? message.join('; ') : message);
+    this.status = STATUS[code];
+    this.details = Array.isArray(message) ? message : undefined;
+  }
+  readonly details?: string[];
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const conflict = (message: string) => new DomainError('CONFLICT', message);
+export const invalid = (message: string | string[]) => new DomainError('VALIDATION', message);
+export const forbidden = (message = 'You may not do this') => new DomainError('FORBIDDEN', message);

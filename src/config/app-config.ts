@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string; schema?: string };
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string;
+  /** Prefix for every BullMQ key, so tests and instances never share queues by accident. */
+  queuePrefix: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  publicUrl: string;
+  appSecret: string;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  publicRateLimit: number;
+  trustProxy: string | boolean | null;
+  worker: 'inline' | 'off';
+  logLevel: string;
+  timeZone: string;
+  /** Days after resolution after which contact details are erased. */
+  contactRetentionDays: number;
+  /** Smallest group shown with its count to non-admins and in exports. */
+  statsMinCell: number;
+  /** Lifetime of staff bearer tokens, in seconds. */
+  tokenTtlSeconds: number;
+  /** Days a facility response link stays valid after the SLA due date. */
+  responseLinkGraceDays: number;
+}
+
+/** Thrown for bad configuration: one line naming the variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function url(env: Env, name: string, def: string | null, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(', ')}), got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `must use one of ${protocols.join(', ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
+  const raw = env.DATABASE_URL || `sqlite:${dataDir}/kpac.sqlite`;
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/kpac.sqlite');
+    return { type: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
+  }
+  if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) {
+    url(env, 'DATABASE_URL', null, ['postgres', 'postgresql']);
+    return { type: 'postgres', url: raw };
+  }
+  throw new ConfigError('DATABASE_URL', `must start with sqlite: or postgres://, got "${raw.split(':')[0]}:…"`);
+}
+
+function loadSecret(env: Env, production: boolean, dataDir: string): string {
+  const given = env.APP_SECRET;
+  if (given !== undefined && given !== '') {
+    if (given.length < 32) throw new ConfigError('APP_SECRET', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+    return given;
+  }
+  if (production) throw new ConfigError('APP_SECRET', 'is required when NODE_ENV=production (e.g. openssl rand -hex 32)');
+  const file = resolve(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new ConfigError('APP_SECRET', `file ${file} holds fewer than 32 characters; delete it to regenerate`);
+    return secret;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** The only place that reads process.env. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const worker = (env.WORKER || 'inline').trim();
+  if (worker !== 'inline' && worker !== 'off') throw new ConfigError('WORKER', `must be "inline" or "off", got "${worker}"`);
+  const trust = env.TRUST_PROXY;
+  let trustProxy: string | boolean | null = null;
+  if (trust !== undefined && trust !== '') {
+    if (trust === 'true') trustProxy = true;
+    else if (/^\d+$/.test(trust) || /^[0-9a-fA-F:.\/, ]+$/.test(trust)) trustProxy = trust;
+    else throw new ConfigError('TRUST_PROXY', `must be a hop count (e.g. 1), an address or CIDR list, or "true", got "${trust}"`);
+  }
+  const publicUrl = url(env, 'PUBLIC_URL', 'http://localhost:3000', ['http', 'https'])!.replace(/\/+$/, '');
+  const mailFrom = env.MAIL_FROM || 'KPAC tracker <no-reply@localhost>';
+  if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an e-mail address, got "${mailFrom}"`);
+  const adminEmail = env.ADMIN_EMAIL || null;
+  if (adminEmail && !/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new ConfigError('ADMIN_EMAIL', 'must be an e-mail address');
+  const adminPassword = env.ADMIN_PASSWORD || null;
+  if (adminPassword && adminPassword.length < 12) throw new ConfigError('ADMIN_PASSWORD', 'must be at least 12 characters');
+  const timeZone = env.TIME_ZONE || 'Asia/Dushanbe';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone }).format(0);
+  } catch {
+    throw new ConfigError('TIME_ZONE', `must be an IANA time zone such as Asia/Dushanbe, got "${timeZone}"`);
+  }
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+  const host = env.HOST || '127.0.0.1';
+  return {
+    production,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    dataDir,
+    database: parseDatabase(env, dataDir),
+    redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss'])!,
+    queuePrefix: env.QUEUE_PREFIX || 'kpac',
+    smtpUrl: url(env, 'SMTP_URL', null, ['smtp', 'smtps']),
+    mailFrom,
+    publicUrl,
+    appSecret: loadSecret(env, production, dataDir),
+    adminEmail,
+    adminPassword,
+    publicRateLimit: int(env, 'PUBLIC_RATE_LIMIT', 30, 0, 1_000_000),
+    trustProxy,
+    worker,
+    logLevel,
+    timeZone,
+    contactRetentionDays: int(env, 'CONTACT_RETENTION_DAYS', 365, 1, 36500),
+    statsMinCell: int(env, 'STATS_MIN_CELL', 5, 1, 1000),
+    tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
+    responseLinkGraceDays: int(env, 'RESPONSE_LINK_GRACE_DAYS', 14, 0, 365),
+  };
+}

@@ -1,0 +1,23 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Never synchronize: the schema comes from migrations, which run at start-up.
+    synchronize: false,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    return { type: 'sqlite', database: db.path, enableWAL: db.path !== ':memory:', busyTimeout: 10_000, ...common };
+  }
+  return { type: 'postgres', url: db.url, schema: db.schema, poolSize: 10, ...common };
+}

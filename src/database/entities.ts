@@ -1,0 +1,32 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { LoginFailure } from '../auth/login-failure.entity';
+import { ComplaintEvent } from '../complaints/complaint-event.entity';
+import { ComplaintKeyPopulation } from '../complaints/complaint-key-population.entity';
+import { Complaint } from '../complaints/complaint.entity';
+import { Feedback } from '../complaints/feedback.entity';
+import { ReferenceCounter } from '../complaints/reference-counter.entity';
+import { City } from '../councils/city.entity';
+import { Council } from '../councils/council.entity';
+import { Member } from '../councils/member.entity';
+import { Term } from '../councils/term.entity';
+import { Training } from '../councils/training.entity';
+import { Facility } from '../facilities/facility.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity, listed once; feature modules add theirs here. */
+export const ENTITIES = [
+  City,
+  Council,
+  Member,
+  Term,
+  Training,
+  Facility,
+  User,
+  LoginFailure,
+  AuditEvent,
+  Complaint,
+  ComplaintKeyPopulation,
+  ComplaintEvent,
+  ReferenceCounter,
+  Feedback,
+];

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import type { Params } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+
+/** Path segments that look like secrets (link tokens, tracking codes) and every query string are hidden. */
+export function redactUrl(url: string | undefined): string {
+  if (!url) return '';
+  const [path, query] = url.split('?', 2);
+  const safePath = path
+    .split('/')
+    .map((seg) => (seg.length >= 16 && /^[A-Za-z0-9_\-.~%]+$/.test(seg) && !/^\d+$/.test(seg) ? '[redacted]' : seg))
+    .join('/');
+  return query === undefined ? safePath : `${safePath}?[redacted]`;
+}
+
+/** pino-http options: a request id on every line, no bodies, no auth headers, no cookies. */
+export function loggerParams(config: AppConfig, stream?: DestinationStream): Params {
+  const options = {
+    level: config.logLevel,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9\-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+    serializers: {
+      req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    customProps: () => ({}),
+    quietReqLogger: true,
+  };
+  return { pinoHttp: stream ? [options, stream] : options, renameContext: 'context' } as Params;
+}

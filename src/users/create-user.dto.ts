@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsPositive, IsString, MaxLength, MinLength } from 'class-validator';
+import { Role, ROLES } from './user.constants';
+
+export class CreateUserDto {
+  @ApiProperty()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(200)
+  password: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role: Role;
+
+  @ApiPropertyOptional({ description: 'Required for kpac_member' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  memberId?: number;
+
+  @ApiPropertyOptional({ description: 'Required for facility_admin' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  facilityId?: number;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ minLength: 12 })
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(200)
+  password?: string;
+}

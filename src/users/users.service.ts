@@ -1,0 +1,131 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service';
+import { Actor, SYSTEM_ACTOR } from '../auth/actor';
+import { hashPassword } from '../auth/password';
+import { Clock } from '../common/clock';
+import { conflict, invalid, notFound } from '../common/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Member } from '../councils/member.entity';
+import { Database } from '../database/database.service';
+import { Facility } from '../facilities/facility.entity';
+import { CreateUserDto, UpdateUserDto } from './create-user.dto';
+import { User } from './user.entity';
+
+export interface UserView {
+  id: number;
+  email: string;
+  role: string;
+  memberId: number | null;
+  facilityId: number | null;
+  active: boolean;
+  createdAt: Date;
+}
+
+const view = (u: User): UserView => ({
+  id: u.id,
+  email: u.email,
+  role: u.role,
+  memberId: u.memberId,
+  facilityId: u.facilityId,
+  active: u.active,
+  createdAt: u.createdAt,
+});
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Users');
+
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureAdmin();
+  }
+
+  /** Creates the bootstrap admin only if no admin exists; never a default password. */
+  async ensureAdmin(): Promise<void> {
+    const existing = await this.db.manager.count(User, { where: { role: 'admin' } });
+    if (existing > 0) return;
+    const email = (this.config.adminEmail ?? 'admin@kpac.local').toLowerCase();
+    const generated = !this.config.adminPassword;
+    const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction(async (em) => {
+      if ((await em.count(User, { where: { role: 'admin' } })) > 0) return;
+      const res = await em.insert(User, { email, passwordHash, role: 'admin', active: true, tokenVersion: 0, createdAt: this.clock.now() });
+      await this.audit.record(em, SYSTEM_ACTOR, { action: 'user.bootstrap_admin', entity: 'user', entityId: res.identifiers[0].id });
+    });
+    if (generated) {
+      // Printed once, on the start that creates the account; it is not stored anywhere in clear.
+      this.logger.warn(`Created admin ${email} with generated password: ${password} — log in and keep it safe; it will not be shown again`);
+    } else {
+      this.logger.log(`Created admin ${email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
+    }
+  }
+
+  async list(): Promise<UserView[]> {
+    return (await this.db.manager.find(User, { order: { id: 'ASC' } })).map(view);
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
+    const email = dto.email.trim().toLowerCase();
+    if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account');
+    if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account');
+    if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts');
+    if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts');
+    const passwordHash = await hashPassword(dto.password);
+    return this.db.transaction(async (em) => {
+      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
+      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
+      if (await em.findOne(User, { where: { email } })) throw conflict('An account with this e-mail already exists');
+      const user = await em.save(
+        User,
+        em.create(User, {
+          email,
+          passwordHash,
+          role: dto.role,
+          memberId: dto.memberId ?? null,
+          facilityId: dto.facilityId ?? null,
+          active: true,
+          tokenVersion: 0,
+          createdAt: this.clock.now(),
+        }),
+      );
+      await this.audit.record(em, actor, {
+        action: 'user.create',
+        entity: 'user',
+        entityId: user.id,
+        details: { role: user.role, memberId: user.memberId, facilityId: user.facilityId },
+      });
+      return view(user);
+    });
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserView> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    return this.db.transaction(async (em) => {
+      const user = await em.findOne(User, { where: { id } });
+      if (!user) throw notFound('User');
+      const changed: string[] = [];
+      if (dto.active !== undefined && dto.active !== user.active) {
+        user.active = dto.active;
+        changed.push('active');
+      }
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        changed.push('password');
+      }
+      // Any change of access or password ends the sessions already issued.
+      if (changed.length) user.tokenVersion += 1;
+      await em.save(User, user);
+      await this.audit.record(em, actor, { action: 'user.update', entity: 'user', entityId: id, details: { changed } });
+      return view(user);
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { FakeClock } from '../../src/common/clock';
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { Database } from '../../src/database/database.service';
+import { STATE_DIR } from './global-setup';
+
+export const ADMIN_EMAIL = 'admin@test.kpac';
+export const ADMIN_PASSWORD = 'admin-password-for-tests';
+export const usePostgres = process.env.TEST_DATABASE === 'postgres';
+const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A database of the test's own: a new SQLite file, or a new PostgreSQL database. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `kpac_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  if (!usePostgres) {
+    mkdirSync(STATE_DIR, { recursive: true });
+    const file = join(STATE_DIR, `${name}.sqlite`);
+    return {
+      url: `sqlite:${file}`,
+      drop: async () => {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      },
+    };
+  }
+  const admin = new Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL is unreachable at ${PG_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`);
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Collects log lines so tests can assert nothing personal was written. */
+export class LogCapture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.lines.push(chunk.toString('utf8'));
+    cb();
+  }
+  text(): string {
+    return this.lines.join('');
+  }
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  clock: FakeClock;
+  logs: LogCapture;
+  db: Database;
+  http: () => ReturnType<typeof request>;
+  login: (email: string, password: string) => Promise<string>;
+  adminToken: string;
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  now?: string;
+  /** Reuse an existing database (e.g. to restart the app on the same data). */
+  databaseUrl?: string;
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const database = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const dataDir = join(STATE_DIR, `data-${randomBytes(4).toString('hex')}`);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.TEST_REDIS_URL,
+    QUEUE_PREFIX: `kpac-test-${randomBytes(4).toString('hex')}`,
+    APP_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'info',
+    PUBLIC_URL: 'http://kpac.test',
+    ...opts.env,
+  });
+  const clock = new FakeClock(new Date(opts.now ?? '2026-03-02T09:00:00Z'));
+  const logs = new LogCapture();
+  const app = await createApp(config, { logStream: logs, clock });
+  await app.getHttpAdapter().getInstance().ready();
+  const server = app.getHttpServer();
+  const http = () => request(server);
+  const login = async (email: string, password: string) => {
+    const res = await http().post('/api/v1/auth/login').send({ email, password });
+    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.accessToken as string;
+  };
+  const adminToken = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  return {
+    app,
+    config,
+    clock,
+    logs,
+    db: app.get(Database),
+    http,
+    login,
+    adminToken,
+    close: async () => {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
