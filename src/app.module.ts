@@ -9,6 +9,7 @@ import { CommonModule } from './common/common.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ComplaintsModule } from './complaints/complaints.module';
 import { CouncilsModule } from './councils/councils.module';
 import { DatabaseModule } from './database/database.module';
 import { FacilitiesModule } from './facilities/facilities.module';
@@ -46,6 +47,7 @@ export class AppModule {
         UsersModule,
         CouncilsModule,
         FacilitiesModule,
+        ComplaintsModule,
         HealthModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

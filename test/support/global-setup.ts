@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -49,7 +49,8 @@ export default async function globalSetup(): Promise<void> {
     });
     child.unref();
     await waitForRedis(port);
-    writeFileSync(join(STATE_DIR, 'redis.pid'), String(child.pid));
+    // Teardown runs in this same process; an env var (not a shared file) keeps parallel runs apart.
+    process.env.TEST_REDIS_PID = String(child.pid);
     process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
     process.env.TEST_REDIS_PORT = String(port);
     process.env.TEST_REDIS_PRIVATE = '1';
