@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { registerWebPlugins } from './web/web-plugins';
 
 /** Largest JSON body accepted; a complaint with every field filled fits well within it. */
 export const BODY_LIMIT = 64 * 1024;
@@ -29,6 +30,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
+  await registerWebPlugins(app, config);
   app
     .getHttpAdapter()
     .getInstance()

@@ -18,6 +18,10 @@ import { AuditModule } from './audit/audit.module';
 import { loggerParams } from './logging/logging';
 import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
+import { StatisticsModule } from './statistics/statistics.module';
+import { ExportsModule } from './exports/exports.module';
+import { WebModule } from './web/web.module';
+import { EscalationsModule } from './escalations/escalations.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -39,6 +43,8 @@ export class AppModule {
           throttlers: [{ name: 'public', ttl: 60_000, limit: config.publicRateLimit || Number.MAX_SAFE_INTEGER }],
           // 0 turns public limits off (benchmarks only).
           skipIf: () => config.publicRateLimit === 0,
+          // One allowance per client across all public routes, not one per route.
+          generateKey: (_ctx, tracker, name) => `${name}-${tracker}`,
         }),
         DatabaseModule,
         RedisModule,
@@ -49,6 +55,10 @@ export class AppModule {
         FacilitiesModule,
         ComplaintsModule,
         HealthModule,
+        StatisticsModule,
+        ExportsModule,
+        WebModule,
+        EscalationsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

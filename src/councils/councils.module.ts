@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CitiesController } from './cities.controller';
+import { CouncilsController } from './councils.controller';
+import { CouncilsRepository } from './councils.repository';
+import { CouncilsService } from './councils.service';
+import { MembersController } from './members.controller';
+import { MembersService } from './members.service';
 import { ReferenceDataService } from './reference-data.service';
 
-@Module({ providers: [ReferenceDataService] })
+@Module({
+  controllers: [CitiesController, CouncilsController, MembersController],
+  providers: [ReferenceDataService, CouncilsRepository, CouncilsService, MembersService],
+  exports: [CouncilsService],
+})
 export class CouncilsModule {}

@@ -5,6 +5,7 @@ import { ComplaintKeyPopulation } from '../complaints/complaint-key-population.e
 import { Complaint } from '../complaints/complaint.entity';
 import { Feedback } from '../complaints/feedback.entity';
 import { ReferenceCounter } from '../complaints/reference-counter.entity';
+import { TrackingFailure } from '../complaints/tracking-failure.entity';
 import { City } from '../councils/city.entity';
 import { Council } from '../councils/council.entity';
 import { Member } from '../councils/member.entity';
@@ -12,6 +13,9 @@ import { Term } from '../councils/term.entity';
 import { Training } from '../councils/training.entity';
 import { Facility } from '../facilities/facility.entity';
 import { User } from '../users/user.entity';
+import { Escalation } from '../escalations/escalation.entity';
+import { MailSend } from '../mail/mail-send.entity';
+import { OutboxRecord } from '../queue/outbox.entity';
 
 /** Every entity, listed once; feature modules add theirs here. */
 export const ENTITIES = [
@@ -29,4 +33,8 @@ export const ENTITIES = [
   ComplaintEvent,
   ReferenceCounter,
   Feedback,
+  TrackingFailure,
+  Escalation,
+  MailSend,
+  OutboxRecord,
 ];

@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../auth/actor';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { FieldCipher } from '../common/crypto';
+import { DomainError, invalid, notFound } from '../common/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import { ComplaintEvent } from './complaint-event.entity';
+import { assertInScope } from './complaint-scope';
+import { eventText, OUTCOME_TEXT } from './complaint-texts';
+import { ActorKind, allowedActions, ComplaintAction } from './complaint-transitions';
+import { ComplaintWorkflowService, TransitionRequest } from './complaint-workflow.service';
+import { Complaint } from './complaint.entity';
+import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
+import { ComplaintsRepository } from './complaints.repository';
+import { ComplaintQueryDto } from './dto/complaint-query.dto';
+import { ReopenDto, ResolutionDto, TriageDto } from './dto/complaint-actions.dto';
+
+/** What staff see of a complaint; contact details never, only whether there are any. */
+export function complaintSummary(c: Complaint) {
+  return {
+    id: c.id,
+    reference: c.reference,
+    status: c.status,
+    channel: c.channel,
+    cityId: c.cityId,
+    facilityId: c.facilityId,
+    category: c.category,
+    priority: c.priority,
+    outcome: c.outcome,
+    receivedAt: c.receivedAt.toISOString(),
+    incidentDate: c.incidentDate,
+    summary: c.description.length > 160 ? `${c.description.slice(0, 157)}...` : c.description,
+    hasContact: c.contactEnc !== null,
+  };
+}
+
+function timelineEntry(e: ComplaintEvent) {
+  return { id: e.id, at: e.at.toISOString(), type: e.type, public: e.public, text: eventText(e.type, e.data), actorUserId: e.actorUserId, note: e.note, data: e.data };
+}
+
+/** Staff work on complaints: the triage list, detail, workflow actions and the audited contact reveal. */
+@Injectable()
+export class ComplaintsService {
+  private readonly cipher: FieldCipher;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repo: ComplaintsRepository,
+    private readonly workflow: ComplaintWorkflowService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cipher = contactCipher(config.appSecret);
+  }
+
+  /**
+   * A council member's list is always limited to their own city; a filter naming another city
+   * therefore yields an empty page (never another city's rows, and no hint whether any exist).
+   */
+  async list(actor: Actor, q: ComplaintQueryDto) {
+    if (actor.kind !== 'admin' && actor.kind !== 'kpac_member') throw new DomainError('FORBIDDEN', 'This route is for: admin, kpac_member');
+    const { rows, nextCursor } = await this.repo.list(q, actor.kind === 'kpac_member' ? { cityId: actor.cityId ?? -1 } : {});
+    return { items: rows.map(complaintSummary), nextCursor };
+  }
+
+  async detail(actor: Actor, id: number) {
+    const c = assertInScope(actor, await this.db.manager.findOne(Complaint, { where: { id } }));
+    const events = await this.repo.timeline(c.id);
+    const { trackingHash: _hash, contactEnc, ...fields } = c;
+    return {
+      ...fields,
+      receivedAt: c.receivedAt.toISOString(),
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+      outcomeAt: c.outcomeAt?.toISOString() ?? null,
+      outcomeText: c.outcome ? OUTCOME_TEXT[c.outcome] : null,
+      complainantVerifiedAt: c.complainantVerifiedAt?.toISOString() ?? null,
+      contactErasedAt: c.contactErasedAt?.toISOString() ?? null,
+      hasContact: contactEnc !== null,
+      allowedActions: allowedActions(c.status, actor.kind as ActorKind),
+      timeline: events.map(timelineEntry),
+    };
+  }
+
+  async triage(actor: Actor, id: number, dto: TriageDto) {
+    if (dto.decision === 'reject' && !dto.reason) throw invalid('reason is required to reject: duplicate, spam or out_of_scope');
+    if (dto.decision === 'accept' && dto.reason) throw invalid('reason is given only when rejecting');
+    const action: ComplaintAction = dto.decision;
+    await this.act(actor, id, () => ({
+      action,
+      expectedVersion: dto.version,
+      changes: defined({ category: dto.category, priority: dto.priority, rejectReason: dto.decision === 'reject' ? dto.reason : undefined }),
+      event: { type: dto.decision === 'accept' ? 'accepted' : 'rejected', public: true, data: dto.reason ? { reason: dto.reason } : null },
+      auditDetails: defined({ reason: dto.reason, category: dto.category, priority: dto.priority }),
+    }));
+    return this.detail(actor, id);
+  }
+
+  async resolve(actor: Actor, id: number, dto: ResolutionDto) {
+    const declined = dto.outcome === 'unresolved_client_declined';
+    if (declined && !dto.declineReason) throw invalid('declineReason is required when the outcome is unresolved_client_declined');
+    if (!declined && dto.declineReason) throw invalid('declineReason is given only with the outcome unresolved_client_declined');
+    await this.act(actor, id, () => ({
+      action: 'resolve',
+      expectedVersion: dto.version,
+      changes: {
+        outcome: dto.outcome,
+        declineReason: dto.declineReason ?? null,
+        outcomeBy: actor.userId,
+        outcomeAt: this.clock.now(),
+        complainantVerified: null,
+        complainantVerifiedAt: null,
+      },
+      event: { type: 'resolved', public: true, note: dto.note?.trim() ? dto.note : null, data: { outcome: dto.outcome } },
+      auditDetails: defined({ outcome: dto.outcome, declineReason: dto.declineReason }),
+    }));
+    return this.detail(actor, id);
+  }
+
+  /** Back to in_review; the outcome and the complainant's verdict are cleared (the timeline keeps them). */
+  async reopen(actor: Actor, id: number, dto: ReopenDto) {
+    await this.act(actor, id, (c) => ({
+      action: 'reopen',
+      expectedVersion: dto.version,
+      changes: { outcome: null, declineReason: null, outcomeBy: null, outcomeAt: null, complainantVerified: null, complainantVerifiedAt: null },
+      event: { type: 'reopened', public: true, note: dto.note?.trim() ? dto.note : null, data: c.outcome ? { previousOutcome: c.outcome } : null },
+      auditDetails: c.outcome ? { previousOutcome: c.outcome } : undefined,
+    }));
+    return this.detail(actor, id);
+  }
+
+  /** The only way contact details leave the database; audited and noted in the internal timeline. */
+  async revealContact(actor: Actor, id: number): Promise<{ contact: ContactDetails; mayContact: boolean }> {
+    return this.db.transaction(async (em) => {
+      const c = assertInScope(actor, await em.findOne(Complaint, { where: { id } }));
+      if (c.contactErasedAt) throw new DomainError('GONE', 'Contact details of this complaint were erased under the retention rule');
+      if (!c.contactEnc) throw notFound('Contact details for this complaint');
+      const contact = JSON.parse(this.cipher.decrypt(c.contactEnc, contactAad(c.id)));
+      await this.workflow.addEvent(em, actor, c.id, { type: 'contact_revealed', public: false });
+      await this.audit.record(em, actor, { action: 'complaint.contact_reveal', entity: 'complaint', entityId: c.id });
+      return { contact, mayContact: c.mayContact };
+    });
+  }
+
+  /** Scope check and transition in one transaction. */
+  private act(actor: Actor, id: number, build: (c: Complaint) => Omit<TransitionRequest, 'complaintId'>): Promise<Complaint> {
+    return this.db.transaction(async (em: EntityManager) => {
+      const c = assertInScope(actor, await em.findOne(Complaint, { where: { id } }));
+      return this.workflow.transition(em, actor, { complaintId: c.id, ...build(c) });
+    });
+  }
+}
+
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

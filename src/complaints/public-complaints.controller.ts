@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Public } from '../auth/auth.decorators';
+import { ComplaintIntakeService } from './complaint-intake.service';
+import { ComplaintTrackingService } from './complaint-tracking.service';
+import { PublicComplaintDto } from './dto/create-complaint.dto';
+import { FeedbackDto } from './dto/feedback.dto';
+import { PublicFacilitiesQueryDto } from './dto/public-facilities-query.dto';
+import { ConfirmComplaintDto, TrackComplaintDto } from './dto/track-complaint.dto';
+import { FeedbackService } from './feedback.service';
+
+/** No account needed; every route is rate limited per client by the 'public' throttler. */
+@ApiTags('public')
+@Public()
+@UseGuards(ThrottlerGuard)
+@Controller('api/v1/public')
+export class PublicComplaintsController {
+  constructor(
+    private readonly intake: ComplaintIntakeService,
+    private readonly tracking: ComplaintTrackingService,
+    private readonly feedback: FeedbackService,
+  ) {}
+
+  @Post('complaints')
+  // The answer holds the tracking code: no browser or proxy may keep a copy.
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Submit a complaint; answers the reference and a tracking code shown only this once' })
+  submit(@Body() body: PublicComplaintDto) {
+    return this.intake.submitPublic(body);
+  }
+
+  @Post('complaints/track')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: 'Status, outcome and public timeline of a complaint' })
+  track(@Body() body: TrackComplaintDto) {
+    return this.tracking.track(body);
+  }
+
+  @Post('complaints/confirm')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  @ApiOperation({ summary: "The complainant's own verdict on a recorded outcome" })
+  confirm(@Body() body: ConfirmComplaintDto) {
+    return this.tracking.confirm(body);
+  }
+
+  @Post('feedback')
+  @ApiOperation({ summary: 'Rate a facility (1–5 on five aspects), anonymously' })
+  rate(@Body() body: FeedbackDto) {
+    return this.feedback.submit(body);
+  }
+
+  @Get('cities')
+  @ApiOperation({ summary: 'Cities for the public forms' })
+  cities() {
+    return this.feedback.cities();
+  }
+
+  @Get('facilities')
+  @ApiOperation({ summary: 'Facilities of a city for the public forms' })
+  facilities(@Query() query: PublicFacilitiesQueryDto) {
+    return this.feedback.facilities(query.city);
+  }
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { dateInZone } from '../common/dates';
+import { Complaint } from '../complaints/complaint.entity';
+import { ContactDetails } from '../complaints/contact-cipher';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import { Facility } from '../facilities/facility.entity';
+import { ContactReader } from './contact-reader';
+import { EscalationsService } from './escalations.service';
+
+export interface LinkView {
+  escalationId: number;
+  complaintReference: string;
+  category: string;
+  facility: { id: number; name: string; language: string };
+  summary: string;
+  dueAt: string;
+  dueDate: string;
+  linkExpiresAt: string;
+  responseState: string;
+  /** Only when the complainant consented to share it with the facility. */
+  contact: ContactDetails | null;
+}
+
+/** What a facility sees through its link: the facility-safe case, never more. Read-only. */
+@Injectable()
+export class EscalationLinkService {
+  constructor(
+    private readonly db: Database,
+    private readonly escalations: EscalationsService,
+    private readonly contacts: ContactReader,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async view(token: string): Promise<LinkView> {
+    const em = this.db.manager;
+    const esc = await this.escalations.findByToken(em, token);
+    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
+    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
+    return {
+      escalationId: esc.id,
+      complaintReference: complaint.reference,
+      category: complaint.category,
+      facility: { id: facility.id, name: facility.name, language: facility.language },
+      summary: esc.summary,
+      dueAt: esc.dueAt.toISOString(),
+      dueDate: dateInZone(esc.dueAt, this.config.timeZone),
+      linkExpiresAt: esc.tokenExpiresAt.toISOString(),
+      responseState: esc.responseState,
+      contact: esc.discloseIdentity ? await this.contacts.read(complaint) : null,
+    };
+  }
+}

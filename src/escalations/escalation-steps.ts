@@ -1,0 +1,60 @@
+import { EntityManager } from 'typeorm';
+import { MailSend } from '../mail/mail-send.entity';
+import { OutboxRelay } from '../queue/outbox-relay.service';
+
+export const DAY_MS = 86_400_000;
+
+/** BullMQ job id and mail key of a step: `esc-12-initial`, `term-7-ends60`. */
+export const sendKey = (subjectKey: string, step: string) => `${subjectKey}-${step}`;
+
+export const escalationKey = (escalationId: number) => `esc-${escalationId}`;
+
+export interface NewSend {
+  subjectKey: string;
+  step: string;
+  audience: MailSend['audience'];
+  escalationId?: number | null;
+  councilId?: number | null;
+  termId?: number | null;
+  dueAt: Date;
+}
+
+/**
+ * Records one mail that must go out exactly once and its outbox job, in the caller's transaction.
+ * Returns false (and writes nothing) when that step already exists.
+ */
+export async function scheduleSend(em: EntityManager, now: Date, domain: string, s: NewSend, fresh = false): Promise<boolean> {
+  // `fresh`: the subject was created in this transaction, so no step of it can exist yet.
+  if (!fresh && (await em.exists(MailSend, { where: { subjectKey: s.subjectKey, step: s.step } }))) return false;
+  const key = sendKey(s.subjectKey, s.step);
+  const inserted = await em.insert(MailSend, {
+    subjectKey: s.subjectKey,
+    step: s.step,
+    audience: s.audience,
+    escalationId: s.escalationId ?? null,
+    councilId: s.councilId ?? null,
+    termId: s.termId ?? null,
+    state: 'pending',
+    attempts: 0,
+    messageId: `<${key}@${domain}>`,
+    dueAt: s.dueAt,
+    claimedAt: null,
+    sentAt: null,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const id = Number(inserted.identifiers[0].id);
+  await OutboxRelay.enqueue(em, now, 'mail.send', { mailSendId: id }, key, s.dueAt.getTime() > now.getTime() ? s.dueAt : null);
+  return true;
+}
+
+/** Stops reminders that are no longer needed (answered, overdue, superseded). */
+export async function cancelPendingSteps(em: EntityManager, escalationId: number, steps: string[], now: Date): Promise<void> {
+  await em
+    .createQueryBuilder()
+    .update(MailSend)
+    .set({ state: 'cancelled', updatedAt: now })
+    .where('escalation_id = :id AND state = :s AND step IN (:...steps)', { id: escalationId, s: 'pending', steps })
+    .execute();
+}

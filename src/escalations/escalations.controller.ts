@@ -1,0 +1,45 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../auth/actor';
+import { CurrentActor, Roles } from '../auth/auth.decorators';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { CreateEscalationDto, ListEscalationsDto, RespondDto } from './escalation.dto';
+import { EscalationsRepository } from './escalations.repository';
+import { EscalationsService } from './escalations.service';
+
+@ApiTags('escalations')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class EscalationsController {
+  constructor(
+    private readonly escalations: EscalationsService,
+    private readonly repo: EscalationsRepository,
+  ) {}
+
+  /** 202: the escalation is stored with its outbox record; the e-mail goes out in the background. */
+  @Roles('kpac_member', 'admin')
+  @Post('complaints/:id/escalations')
+  @HttpCode(202)
+  escalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Body() body: CreateEscalationDto) {
+    return this.escalations.escalate(actor, id, body);
+  }
+
+  @Roles('kpac_member', 'facility_admin', 'admin')
+  @Get('escalations')
+  list(@CurrentActor() actor: Actor, @Query() q: ListEscalationsDto) {
+    return this.repo.list(actor, q);
+  }
+
+  @Roles('kpac_member', 'facility_admin', 'admin')
+  @Get('escalations/:id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number) {
+    return this.repo.viewInScope(actor, id);
+  }
+
+  @Roles('facility_admin', 'admin')
+  @Post('escalations/:id/response')
+  @HttpCode(200)
+  respond(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Body() body: RespondDto) {
+    return this.escalations.respondAsStaff(actor, id, body.response);
+  }
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.service';
+import { num, placeholders } from '../statistics/sql-dialect';
+import { StatsPeriod } from '../statistics/stats-period';
+
+export interface ExportFilter {
+  period: StatsPeriod;
+  cityId: number | null;
+  includeText: boolean;
+}
+
+/** Rows of the pseudonymised export: no tracking hash, no contact, no names. */
+export interface ExportRow {
+  id: number;
+  reference: string;
+  received_at: unknown;
+  received_quarter: string;
+  channel: string;
+  city_id: unknown;
+  facility_id: unknown;
+  category: string;
+  key_populations: string;
+  gender: string | null;
+  age_group: string | null;
+  responsible_party_type: string | null;
+  priority: string;
+  status: string;
+  reject_reason: string | null;
+  outcome: string | null;
+  decline_reason: string | null;
+  outcome_at: unknown;
+  complainant_verified: unknown;
+  description?: string;
+  desired_outcome?: string | null;
+}
+
+const COLUMNS = [
+  'id',
+  'reference',
+  'received_at',
+  'received_quarter',
+  'channel',
+  'city_id',
+  'facility_id',
+  'category',
+  'key_populations',
+  'gender',
+  'age_group',
+  'responsible_party_type',
+  'priority',
+  'status',
+  'reject_reason',
+  'outcome',
+  'decline_reason',
+  'outcome_at',
+  'complainant_verified',
+];
+
+@Injectable()
+export class ExportsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** One keyset page ordered by id: constant cost per page however deep the export is. */
+  async page(filter: ExportFilter, afterId: number, limit: number): Promise<ExportRow[]> {
+    const where = ['c.id > ?'];
+    const params: unknown[] = [afterId];
+    if (filter.period.fromMs !== null) {
+      where.push('c.received_at >= ?');
+      params.push(filter.period.fromMs);
+    }
+    if (filter.period.toMs !== null) {
+      where.push('c.received_at < ?');
+      params.push(filter.period.toMs);
+    }
+    if (filter.cityId !== null) {
+      where.push('c.city_id = ?');
+      params.push(filter.cityId);
+    }
+    const cols = [...COLUMNS, ...(filter.includeText ? ['description', 'desired_outcome'] : [])].map((c) => `c.${c}`).join(', ');
+    params.push(limit);
+    const rows = await this.db.manager.query(
+      placeholders(`SELECT ${cols} FROM complaints c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`, this.db.isSqlite),
+      params,
+    );
+    return rows.map((r: ExportRow) => ({ ...r, id: num(r.id) }));
+  }
+
+  async declineReasons(period: StatsPeriod, cityId: number | null): Promise<{ reason: string | null; n: number }[]> {
+    const where = ["c.status = 'resolved'", "c.outcome = 'unresolved_client_declined'"];
+    const params: unknown[] = [];
+    if (period.fromMs !== null) {
+      where.push('c.received_at >= ?');
+      params.push(period.fromMs);
+    }
+    if (period.toMs !== null) {
+      where.push('c.received_at < ?');
+      params.push(period.toMs);
+    }
+    if (cityId !== null) {
+      where.push('c.city_id = ?');
+      params.push(cityId);
+    }
+    const rows = await this.db.manager.query(
+      placeholders(`SELECT c.decline_reason AS reason, COUNT(*) AS n FROM complaints c WHERE ${where.join(' AND ')} GROUP BY c.decline_reason`, this.db.isSqlite),
+      params,
+    );
+    return rows.map((r: { reason: string | null; n: unknown }) => ({ reason: r.reason, n: num(r.n) }));
+  }
+}

@@ -1,0 +1,102 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import type Redis from 'ioredis';
+import { withTimeout } from '../common/timeout';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { JobRegistry } from './job-registry';
+import { MAIL_QUEUE, SWEEP_EVERY_MS, SWEEP_QUEUE, SWEEP_SCHEDULER_ID } from './jobs';
+import { bullConnection, QueueService, quietErrors, REDIS_CALL_TIMEOUT_MS } from './queue.service';
+
+/** Active jobs get this long to finish on shutdown; then workers are closed by force. */
+export const WORKER_SHUTDOWN_LIMIT_MS = 10_000;
+
+/**
+ * Runs the BullMQ workers in this process when config.worker is 'inline' (the API process by
+ * default, and always in `npm run worker`). With 'off' the API only produces jobs.
+ */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Workers');
+  private readonly workers: Worker[] = [];
+  private readonly connections: Redis[] = [];
+  private schedulerTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly registry: JobRegistry,
+    private readonly queues: QueueService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.worker === 'inline';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    // Mail jobs take milliseconds; a short lock lets a crashed worker's jobs come back quickly.
+    this.start(MAIL_QUEUE, 10, 10_000);
+    this.start(SWEEP_QUEUE, 1, 60_000);
+    void this.ensureScheduler();
+  }
+
+  private start(queue: string, concurrency: number, lockDuration: number): void {
+    const connection = bullConnection(this.config, true);
+    quietErrors(connection, this.logger, `Redis for ${queue} worker unavailable`);
+    this.connections.push(connection);
+    const worker = new Worker(queue, (job) => this.process(job), {
+      connection,
+      prefix: this.config.queuePrefix,
+      concurrency,
+      lockDuration,
+      stalledInterval: Math.min(lockDuration, 30_000) / 2,
+      autorun: true,
+    });
+    quietErrors(worker, this.logger, `Worker ${queue}`);
+    worker.on('failed', (job, err) => {
+      // Ids and error class only: messages can quote addresses or data.
+      if (job) this.logger.warn(`Job ${job.name} ${job.id} attempt ${job.attemptsMade} failed: ${err.name}`);
+    });
+    this.workers.push(worker);
+  }
+
+  private async process(job: Job): Promise<void> {
+    const handler = this.registry.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
+    await handler(job.data, job);
+  }
+
+  /**
+   * One scheduler id for every instance. Upserted again every minute: a Redis flush or restart
+   * without persistence drops schedulers, and the database's deadlines depend on the sweep.
+   */
+  private async ensureScheduler(): Promise<void> {
+    if (this.stopped) return;
+    let retryIn = SWEEP_EVERY_MS;
+    try {
+      await withTimeout(
+        this.queues.queue(SWEEP_QUEUE).upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: SWEEP_EVERY_MS }, { name: 'sweep.run', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } }),
+        REDIS_CALL_TIMEOUT_MS,
+        'upsertJobScheduler',
+      );
+    } catch {
+      retryIn = 5000;
+    }
+    if (this.stopped) return;
+    this.schedulerTimer = setTimeout(() => void this.ensureScheduler(), retryIn);
+    this.schedulerTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.schedulerTimer) clearTimeout(this.schedulerTimer);
+    // worker.close() waits for active jobs without a limit: give them WORKER_SHUTDOWN_LIMIT_MS.
+    await Promise.all(
+      this.workers.map((w) =>
+        withTimeout(w.close(), WORKER_SHUTDOWN_LIMIT_MS, 'worker.close').catch(() => withTimeout(w.close(true), 2000, 'worker.close(force)').catch(() => undefined)),
+      ),
+    );
+    for (const c of this.connections) c.disconnect();
+  }
+}

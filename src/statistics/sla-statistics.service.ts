@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { isSmall } from './resolution-figures';
+import { num } from './sql-dialect';
+import { StatisticsRepository } from './statistics.repository';
+import { StatsPeriodQueryDto } from './stats-query.dto';
+import { resolvePeriod, StatsPeriod } from './stats-period';
+import { statsScope, StatsScope } from './stats-scope';
+
+/** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
+const BUCKET_MS = 8_640_000;
+
+/** Nearest-rank percentile over a histogram of (bucket, count), buckets ascending. */
+export function percentileFromHistogram(hist: [number, number][], p: number): number | null {
+  const total = hist.reduce((s, [, n]) => s + n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const [bucket, n] of hist) {
+    seen += n;
+    if (seen >= rank) return bucket;
+  }
+  return hist[hist.length - 1][0];
+}
+
+@Injectable()
+export class SlaStatisticsService {
+  constructor(
+    private readonly repo: StatisticsRepository,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async sla(actor: Actor, q: StatsPeriodQueryDto) {
+    const scope = statsScope(actor, q, this.config.statsMinCell);
+    const period = resolvePeriod(q.from, q.to, this.config.timeZone);
+    if (!(await this.repo.hasTable('escalations'))) throw new DomainError('NOT_FOUND', 'Escalation statistics are not available on this database');
+    const now = this.clock.now().getTime();
+    const [totals, hist, laddered] = await Promise.all([this.totals(scope, period, now), this.histogram(scope, period), this.laddered(scope, period)]);
+    const facilities = new Map((await this.repo.facilities(totals.map((t) => t.facilityId))).map((f) => [f.id, f]));
+    const k = scope.minCell;
+    return {
+      period: { from: period.from, to: period.to, timeZone: period.timeZone, basis: 'escalation createdAt' },
+      scope: { city: scope.cityId, facility: scope.facilityId },
+      suppressionThreshold: k,
+      definitions: {
+        respondedWithinSla: 'responded on or before the due date; share of escalations',
+        daysToResponse: 'from escalation to response, in days (to a tenth), over responded escalations',
+        overdueNow: 'escalations of the period still unanswered after their due date',
+        escalatedUp: 'escalations that moved up the ladder to the parent authority',
+      },
+      items: totals.map((t) => {
+        const f = facilities.get(t.facilityId);
+        const base = { facilityId: t.facilityId, facility: f?.name ?? null, slaDays: f?.slaDays ?? null };
+        if (isSmall(t.n, k)) return { ...base, suppressed: true, escalations: null, responded: null, respondedWithinSla: null, medianDaysToResponse: null, p90DaysToResponse: null, overdueNow: null, escalatedUp: null };
+        const h = (hist.get(t.facilityId) ?? []).sort((a, b) => a[0] - b[0]);
+        const days = (b: number | null) => (b === null ? null : b / 10);
+        const hide = (n: number) => (isSmall(n, k) ? null : n);
+        return {
+          ...base,
+          suppressed: false,
+          escalations: t.n,
+          responded: hide(t.responded),
+          respondedWithinSla: isSmall(t.within, k) ? { count: null, share: null, suppressed: true } : { count: t.within, share: t.n ? t.within / t.n : null },
+          medianDaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.5)),
+          p90DaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.9)),
+          overdueNow: hide(t.overdue),
+          escalatedUp: hide(laddered.get(t.facilityId) ?? 0),
+        };
+      }),
+    };
+  }
+
+  private filters(scope: StatsScope, period: StatsPeriod): { where: string[]; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (period.fromMs !== null) {
+      where.push('e.created_at >= ?');
+      params.push(period.fromMs);
+    }
+    if (period.toMs !== null) {
+      where.push('e.created_at < ?');
+      params.push(period.toMs);
+    }
+    // The complaint's city (copied onto the escalation): a council sees the escalations it made.
+    if (scope.cityId !== null) {
+      where.push('e.city_id = ?');
+      params.push(scope.cityId);
+    }
+    if (scope.facilityId !== null) {
+      where.push('e.facility_id = ?');
+      params.push(scope.facilityId);
+    }
+    if (!where.length) where.push('1 = 1');
+    return { where, params };
+  }
+
+  private async totals(scope: StatsScope, period: StatsPeriod, now: number) {
+    const { where, params } = this.filters(scope, period);
+    const rows = await this.repo.query<Record<string, unknown>>(
+      `SELECT e.facility_id AS facility_id, COUNT(*) AS n,
+              SUM(CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded,
+              SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
+              SUM(CASE WHEN e.responded_at IS NULL AND (e.response_state = 'overdue' OR (e.response_state = 'awaiting' AND e.due_at < ?)) THEN 1 ELSE 0 END) AS overdue
+         FROM escalations e WHERE ${where.join(' AND ')} GROUP BY e.facility_id ORDER BY e.facility_id`,
+      [now, ...params],
+    );
+    return rows.map((r) => ({ facilityId: num(r.facility_id), n: num(r.n), responded: num(r.responded), within: num(r.within), overdue: num(r.overdue) }));
+  }
+
+  private async histogram(scope: StatsScope, period: StatsPeriod): Promise<Map<number, [number, number][]>> {
+    const { where, params } = this.filters(scope, period);
+    const rows = await this.repo.query<Record<string, unknown>>(
+      `SELECT e.facility_id AS facility_id, (e.responded_at - e.created_at) / ${BUCKET_MS} AS b, COUNT(*) AS n
+         FROM escalations e WHERE ${where.join(' AND ')} AND e.responded_at IS NOT NULL
+        GROUP BY e.facility_id, (e.responded_at - e.created_at) / ${BUCKET_MS}`,
+      params,
+    );
+    const map = new Map<number, [number, number][]>();
+    for (const r of rows) {
+      const f = num(r.facility_id);
+      if (!map.has(f)) map.set(f, []);
+      map.get(f)!.push([Math.floor(num(r.b)), num(r.n)]);
+    }
+    return map;
+  }
+
+  private async laddered(scope: StatsScope, period: StatsPeriod): Promise<Map<number, number>> {
+    const { where, params } = this.filters(scope, period);
+    const rows = await this.repo.query<Record<string, unknown>>(
+      `SELECT e.facility_id AS facility_id, COUNT(*) AS n FROM escalations e
+        WHERE ${where.join(' AND ')} AND EXISTS (SELECT 1 FROM escalations up WHERE up.parent_escalation_id = e.id)
+        GROUP BY e.facility_id`,
+      params,
+    );
+    return new Map(rows.map((r) => [num(r.facility_id), num(r.n)]));
+  }
+}

@@ -1,0 +1,206 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { dateInZone } from '../common/dates';
+import { forbidden } from '../common/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { councilFigures, CouncilFigures } from './council-figures';
+import { addToTally, emptyTally, figures, isSmall, OutcomeTally, ResolutionFigures, sumTallies } from './resolution-figures';
+import { ResolutionRow, StatisticsRepository } from './statistics.repository';
+import { StatsRollupService } from './stats-rollup.service';
+import { RollupDim } from './monthly-rollup';
+import { ResolutionQueryDto, StatsPeriodQueryDto } from './stats-query.dto';
+import { resolvePeriod, StatsPeriod } from './stats-period';
+import { statsScope, StatsScope } from './stats-scope';
+import { MULTI_VALUED_NOTE, ResolutionGroupBy } from './stats.constants';
+
+export interface ResolutionGroup extends ResolutionFigures {
+  /** City id, facility id, or the vocabulary value; null for "not recorded". */
+  key: string | number | null;
+  label: string;
+}
+
+export interface ResolutionReport {
+  period: { from: string | null; to: string | null; timeZone: string; basis: 'receivedAt' };
+  scope: { city: number | null; facility: number | null };
+  /** k of small-count suppression, or null when figures are shown in full (admins). */
+  suppressionThreshold: number | null;
+  definitions: Record<string, string>;
+  overall: ResolutionFigures;
+  groupBy: ResolutionGroupBy | null;
+  /** True for keyPopulation: one complaint may count in several groups. */
+  multiValued: boolean;
+  note?: string;
+  groups?: ResolutionGroup[];
+}
+
+const DEFINITIONS = {
+  received: 'complaints received in the period (by receivedAt in the configured time zone), excluding rejected ones',
+  positiveRate: 'resolved_positive / received',
+  closedPositiveRate: 'resolved_positive / complaints with an outcome',
+  share: 'count / received',
+  inProgress: 'complaints not yet resolved (received, in review, escalated, responded)',
+};
+
+const NOT_RECORDED = 'not recorded';
+
+@Injectable()
+export class StatisticsService {
+  constructor(
+    private readonly repo: StatisticsRepository,
+    private readonly rollups: StatsRollupService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  scope(actor: Actor, q: { city?: number; facility?: number }): StatsScope {
+    return statsScope(actor, q, this.config.statsMinCell);
+  }
+
+  period(q: { from?: string; to?: string }): StatsPeriod {
+    return resolvePeriod(q.from, q.to, this.config.timeZone);
+  }
+
+  async resolution(actor: Actor, q: ResolutionQueryDto): Promise<ResolutionReport> {
+    const scope = this.scope(actor, q);
+    return this.resolutionFor(scope, this.period(q), q.groupBy ?? null);
+  }
+
+  /** Also used by the REAct export, which passes its own scope. */
+  async resolutionFor(scope: StatsScope, period: StatsPeriod, groupBy: ResolutionGroupBy | null): Promise<ResolutionReport> {
+    const report: ResolutionReport = {
+      period: { from: period.from, to: period.to, timeZone: period.timeZone, basis: 'receivedAt' },
+      scope: { city: scope.cityId, facility: scope.facilityId },
+      suppressionThreshold: scope.minCell,
+      definitions: DEFINITIONS,
+      overall: figures(emptyTally(), scope.minCell),
+      groupBy,
+      multiValued: groupBy === 'keyPopulation',
+    };
+    if (!groupBy) {
+      report.overall = figures(this.tally(await this.counts(scope, period, null)).get(null) ?? emptyTally(), scope.minCell);
+      return report;
+    }
+    // Single-valued groupings partition the complaints, so the overall figures are their sum;
+    // key populations overlap and need their own overall query.
+    const [grouped, overallRows] = await Promise.all([
+      this.counts(scope, period, groupBy),
+      groupBy === 'keyPopulation' ? this.counts(scope, period, null) : Promise.resolve(null),
+    ]);
+    const tallies = this.tally(grouped);
+    const overall = overallRows ? (this.tally(overallRows).get(null) ?? emptyTally()) : sumTallies([...tallies.values()]);
+    report.overall = figures(overall, scope.minCell);
+    const labels = await this.labels(groupBy, [...tallies.keys()]);
+    report.groups = [...tallies.entries()]
+      .map(([key, t]) => ({ key, label: labels.get(key) ?? String(key ?? NOT_RECORDED), ...figures(t, scope.minCell) }))
+      .sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.label.localeCompare(b.label)));
+    if (groupBy === 'keyPopulation') report.note = MULTI_VALUED_NOTE;
+    return report;
+  }
+
+  /**
+   * Counts per group and outcome. Whole months come from the monthly rollup and only the partial
+   * months at the ends of the period from the complaints table; a facility's own figures are few
+   * enough to count directly.
+   */
+  private async counts(scope: StatsScope, period: StatsPeriod, groupBy: ResolutionGroupBy | null): Promise<ResolutionRow[]> {
+    const rollup = this.rollups.rollup;
+    const full = scope.facilityId === null ? await rollup.fullMonths(period.fromMs, period.toMs) : null;
+    if (!full) return this.repo.resolution(scope, period, groupBy);
+    await rollup.refresh(full);
+    const dim: RollupDim = groupBy === null || groupBy === 'city' || groupBy === 'quarter' ? 'none' : groupBy;
+    const by = groupBy === 'city' ? 'city' : groupBy === 'quarter' ? 'month' : 'value';
+    const [head, middle, tail] = await Promise.all([
+      period.fromMs === null || period.fromMs < full.startMs ? this.repo.resolution(scope, { ...period, toMs: full.startMs }, groupBy) : Promise.resolve([]),
+      rollup.read(full.first, full.last, dim, scope.cityId, by),
+      period.toMs === null || period.toMs > full.endMs ? this.repo.resolution(scope, { ...period, fromMs: full.endMs }, groupBy) : Promise.resolve([]),
+    ]);
+    const quarterOfMonth = (m: string) => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5, 7)) - 1) / 3) + 1}`;
+    const fromRollup: ResolutionRow[] = middle.map((r) => ({
+      g: groupBy === 'quarter' ? quarterOfMonth(String(r.g)) : groupBy === 'facility' && r.g !== null ? Number(r.g) : r.g,
+      outcome: r.bucket === 'in_progress' ? null : r.bucket,
+      n: r.n,
+    }));
+    return [...head, ...fromRollup, ...tail];
+  }
+
+  private tally(rows: { g: string | number | null; outcome: string | null; n: number }[]): Map<string | number | null, OutcomeTally> {
+    const map = new Map<string | number | null, OutcomeTally>();
+    for (const r of rows) {
+      const key = r.g ?? null;
+      let t = map.get(key);
+      if (!t) map.set(key, (t = emptyTally()));
+      addToTally(t, r.outcome ? 'resolved' : 'open', r.outcome, r.n);
+    }
+    return map;
+  }
+
+  private async labels(groupBy: ResolutionGroupBy, keys: (string | number | null)[]): Promise<Map<string | number | null, string>> {
+    const labels = new Map<string | number | null, string>([[null, NOT_RECORDED]]);
+    if (groupBy === 'city') {
+      for (const c of await this.repo.cities()) labels.set(c.id, `${c.name} (${c.code})`);
+    } else if (groupBy === 'facility') {
+      labels.set(null, 'no facility named');
+      const ids = keys.filter((k): k is number => typeof k === 'number');
+      for (const f of await this.repo.facilities(ids)) labels.set(f.id, f.name);
+    }
+    return labels;
+  }
+
+  async feedback(actor: Actor, q: StatsPeriodQueryDto) {
+    const scope = this.scope(actor, q);
+    const period = this.period(q);
+    const rows = await this.repo.feedback(scope, period);
+    const names = new Map((await this.repo.facilities([...new Set(rows.map((r) => r.facilityId))])).map((f) => [f.id, f]));
+    const round = (v: number) => Math.round(v * 100) / 100;
+    return {
+      period: { from: period.from, to: period.to, timeZone: period.timeZone, basis: 'createdAt' },
+      scope: { city: scope.cityId, facility: scope.facilityId },
+      suppressionThreshold: scope.minCell,
+      scale: '1 (worst) to 5 (best)',
+      items: rows.map((r) => {
+        const small = isSmall(r.n, scope.minCell);
+        const means = small
+          ? null
+          : { waitingTime: round(r.waitingTime), staffAttitude: round(r.staffAttitude), openingHours: round(r.openingHours), confidentiality: round(r.confidentiality), overall: round(r.overall) };
+        return {
+          facilityId: r.facilityId,
+          facility: names.get(r.facilityId)?.name ?? null,
+          cityId: names.get(r.facilityId)?.cityId ?? null,
+          quarter: r.quarter,
+          ratings: small ? null : r.n,
+          suppressed: small,
+          means,
+        };
+      }),
+    };
+  }
+
+  async councils(actor: Actor, q: StatsPeriodQueryDto) {
+    if (actor.kind === 'facility_admin') throw forbidden('Council statistics are for council members and coordinators');
+    const scope = this.scope(actor, q);
+    const today = dateInZone(this.clock.now(), this.config.timeZone);
+    // Vacancy days need a bounded period: the calendar year to date unless one is given.
+    const to = q.to ?? today;
+    const from = q.from ?? (q.to ? `${q.to.slice(0, 4)}-01-01` : `${today.slice(0, 4)}-01-01`);
+    const period = resolvePeriod(from, to, this.config.timeZone);
+    const councils = await this.repo.councils(scope.cityId);
+    const ids = councils.map((c) => c.id);
+    const [terms, trainings] = await Promise.all([this.repo.terms(ids), this.repo.trainings(ids, from, to)]);
+    return {
+      period: { from: period.from, to: period.to, timeZone: period.timeZone, today },
+      items: councils.map((c) => {
+        const f: CouncilFigures = councilFigures(
+          c.seats,
+          terms.filter((t) => t.councilId === c.id),
+          trainings.filter((t) => t.councilId === c.id).length,
+          from,
+          to,
+          today,
+        );
+        return { councilId: c.id, council: c.name, cityId: c.cityId, city: c.cityName, cityCode: c.cityCode, termMonths: c.termMonths, ...f };
+      }),
+    };
+  }
+}

@@ -1,0 +1,278 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuditRepository } from '../audit/audit.repository';
+import { Public } from '../auth/auth.decorators';
+import { OUTCOMES } from '../complaints/complaint.constants';
+import { City } from '../councils/city.entity';
+import { CouncilsService } from '../councils/councils.service';
+import { Member } from '../councils/member.entity';
+import { Database } from '../database/database.service';
+import { FacilitiesService } from '../facilities/facilities.service';
+import { SlaStatisticsService } from '../statistics/sla-statistics.service';
+import { StatisticsService } from '../statistics/statistics.service';
+import { UsersService } from '../users/users.service';
+import { Facility } from '../facilities/facility.entity';
+import { horizontalBars, columns, Bar } from './svg-charts';
+import { WebExceptionFilter } from './web-exception.filter';
+import { formInt, formString } from './web-forms';
+import { DomainError } from '../common/domain-errors';
+import { CreateUserDto } from '../users/create-user.dto';
+import { CreateFacilityDto } from '../facilities/dto/facility.dto';
+import { CreateMemberDto } from '../councils/dto/member.dto';
+import { MembersService } from '../councils/members.service';
+import { FACILITY_TYPES, LANGUAGES } from '../facilities/facility.constants';
+import { CONSTITUENCIES } from '../councils/council.constants';
+import { ROLES } from '../users/user.constants';
+import { validateForm } from './web-validation';
+import type { FieldErrors } from './web-errors';
+import { WebRenderer, WebRequest } from './web-renderer.service';
+import { StaffPage, WebGuard } from './web.guard';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Network coordinators: statistics dashboard, councils, facilities and the ladder, accounts, audit trail. */
+@ApiExcludeController()
+@Public()
+@UseGuards(WebGuard)
+@UseFilters(WebExceptionFilter)
+@StaffPage('admin')
+@Controller('admin')
+export class AdminPagesController {
+  constructor(
+    private readonly renderer: WebRenderer,
+    private readonly stats: StatisticsService,
+    private readonly councils: CouncilsService,
+    private readonly facilities: FacilitiesService,
+    private readonly users: UsersService,
+    private readonly db: Database,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  /** Providers their modules keep private; looked up, not re-implemented. */
+  private optional<T>(type: new (...args: never[]) => T): T | null {
+    try {
+      return this.moduleRef.get(type, { strict: false });
+    } catch {
+      return null;
+    }
+  }
+
+  @Get('dashboard')
+  async dashboard(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') fromRaw?: string, @Query('to') toRaw?: string) {
+    const actor = req.actor!;
+    const from = DAY.test(fromRaw ?? '') ? fromRaw : undefined;
+    const to = DAY.test(toRaw ?? '') ? toRaw : undefined;
+    const lang = this.renderer.lang(req);
+    const t = this.renderer.translator(lang);
+    const { fmtPct, fmtNum } = this.renderer.formatters(lang);
+    const rateBar = (label: string, r: { value: number | null; numerator: number | null; denominator: number | null }): Bar => ({
+      label,
+      value: r.value,
+      display: r.value === null ? '–' : t('admin.rateOf', { rate: fmtPct(r.value), positive: r.numerator ?? '–', received: r.denominator ?? '–' }),
+    });
+    const [byQuarter, byCity, cities] = await Promise.all([
+      this.stats.resolution(actor, { from, to, groupBy: 'quarter' }),
+      this.stats.resolution(actor, { from, to, groupBy: 'city' }),
+      this.db.manager.find(City),
+    ]);
+    const cityById = new Map(cities.map((c) => [c.id, c]));
+    const cityLabel = (id: unknown) => {
+      const c = cityById.get(Number(id));
+      if (!c) return String(id ?? '–');
+      const s = t(`city.${c.code}`);
+      return s === `web.city.${c.code}` ? c.name : s;
+    };
+    const quarterBars = (byQuarter.groups ?? []).filter((g) => g.key !== null).map((g) => rateBar(String(g.key), g.positiveRate));
+    const cityBars = (byCity.groups ?? []).filter((g) => g.key !== null).map((g) => rateBar(cityLabel(g.key), g.positiveRate));
+    const o = byCity.overall;
+    const outcomeBars: Bar[] = [
+      ...OUTCOMES.map((k) => ({ label: t(`outcome.${k}`), value: o.outcomes[k].count, display: cellText(o.outcomes[k], fmtPct) })),
+      { label: t('admin.inProgress'), value: o.inProgress.count, display: cellText(o.inProgress, fmtPct) },
+    ];
+    const outcomeMax = Math.max(1, ...outcomeBars.map((b) => b.value ?? 0));
+
+    let slaBars: Bar[] = [];
+    const sla = this.optional(SlaStatisticsService);
+    if (sla) {
+      try {
+        const report = await sla.sla(actor, { from, to });
+        slaBars = report.items.map((i) => ({
+          label: i.facility ?? String(i.facilityId),
+          value: i.respondedWithinSla?.share ?? null,
+          display: i.suppressed || !i.respondedWithinSla || i.respondedWithinSla.share === null ? '–' : `${fmtPct(i.respondedWithinSla.share)} (${i.respondedWithinSla.count} / ${i.escalations})`,
+        }));
+      } catch {
+        slaBars = [];
+      }
+    }
+    const feedback = await this.stats.feedback(actor, { from, to });
+    // Quarters of one facility are combined, weighted by the number of ratings.
+    const perFacility = new Map<string, { sum: number; n: number }>();
+    for (const i of feedback.items) {
+      if (!i.means || !i.ratings) continue;
+      const key = i.facility ?? String(i.facilityId);
+      const acc = perFacility.get(key) ?? { sum: 0, n: 0 };
+      acc.sum += i.means.overall * i.ratings;
+      acc.n += i.ratings;
+      perFacility.set(key, acc);
+    }
+    const ratingBars: Bar[] = [...perFacility.entries()].map(([label, a]) => ({ label, value: a.sum / a.n, display: `${fmtNum(a.sum / a.n)} (${a.n})` }));
+
+    return this.renderer.render(req, reply, 'dashboard', {
+      pageTitle: t('admin.dashboardTitle'),
+      from: from ?? '',
+      to: to ?? '',
+      overall: o,
+      charts: [
+        { title: t('admin.positiveByQuarter'), svg: quarterBars.length ? columns(t('admin.positiveByQuarter'), quarterBars, 1) : null },
+        { title: t('admin.positiveByCity'), svg: cityBars.length ? horizontalBars(t('admin.positiveByCity'), cityBars, 1) : null },
+        { title: t('admin.outcomes'), svg: (o.received ?? 0) > 0 ? horizontalBars(t('admin.outcomes'), outcomeBars, outcomeMax, { colorful: true }) : null },
+        { title: t('admin.sla'), svg: slaBars.length ? horizontalBars(t('admin.sla'), slaBars, 1) : null },
+        { title: t('admin.ratings'), svg: ratingBars.length ? horizontalBars(t('admin.ratings'), ratingBars, 5) : null },
+      ],
+    });
+  }
+
+  @Get('councils')
+  councilsPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
+    return this.renderCouncils(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+  }
+
+  private async renderCouncils(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
+    const list = await this.councils.list(req.actor!);
+    return this.renderer.render(req, reply, 'admin-councils', { councils: list, constituencies: CONSTITUENCIES, values, errors, flash, refusal }, status);
+  }
+
+  @Post('members')
+  async addMember(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const councilId = formInt(body.councilId);
+    const { dto, errors } = await validateForm(CreateMemberDto, { name: formString(body.name).trim(), constituency: formString(body.constituency), termStart: formString(body.termStart) });
+    if (!councilId) errors['councilId'] = 'validation.required';
+    if (Object.keys(errors).length) return this.renderCouncils(req, reply, body, errors, 400);
+    const members = this.optional(MembersService);
+    if (!members) return this.renderCouncils(req, reply, body, { form: 'admin.notAvailable' }, 501);
+    try {
+      await members.create(req.actor!, councilId!, dto);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) return this.renderCouncils(req, reply, body, { form: 'admin.refused' }, err.status, undefined, err.message);
+      throw err;
+    }
+    return reply.redirect('/admin/councils?done=1', 303);
+  }
+
+  @Get('facilities')
+  facilitiesPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
+    return this.renderFacilities(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+  }
+
+  private async renderFacilities(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
+    const list = await this.facilities.list(req.actor!, {});
+    const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
+    return this.renderer.render(
+      req,
+      reply,
+      'admin-facilities',
+      {
+        facilities: list,
+        byId: new Map(list.map((f) => [f.id, f])),
+        cities,
+        cityById: new Map(cities.map((c) => [c.id, c])),
+        types: FACILITY_TYPES,
+        languages: LANGUAGES,
+        values,
+        errors,
+        flash,
+        refusal,
+      },
+      status,
+    );
+  }
+
+  @Post('facilities')
+  async addFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const emails = formString(body.contactEmails)
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    const { dto, errors } = await validateForm(CreateFacilityDto, {
+      name: formString(body.name).trim(),
+      cityId: formInt(body.cityId),
+      type: formString(body.type),
+      contactEmails: emails,
+      language: formString(body.language),
+      slaDays: formInt(body.slaDays),
+      parentId: formInt(body.parentId),
+    });
+    if (Object.keys(errors).length) return this.renderFacilities(req, reply, body, errors, 400);
+    try {
+      await this.facilities.create(req.actor!, dto);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) return this.renderFacilities(req, reply, body, { form: 'admin.refused' }, err.status, undefined, err.message);
+      throw err;
+    }
+    return reply.redirect('/admin/facilities?done=1', 303);
+  }
+
+  @Get('users')
+  usersPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
+    return this.renderUsers(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+  }
+
+  private async renderUsers(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
+    const list = await this.users.list();
+    const members = await this.db.manager.find(Member, { select: { id: true, name: true }, order: { name: 'ASC' } });
+    const facilities = await this.db.manager.find(Facility, { select: { id: true, name: true }, order: { name: 'ASC' } });
+    return this.renderer.render(
+      req,
+      reply,
+      'admin-users',
+      {
+        users: list,
+        members,
+        facilities,
+        roles: ROLES,
+        memberName: new Map(members.map((m) => [m.id, m.name])),
+        facilityName: new Map(facilities.map((f) => [f.id, f.name])),
+        values,
+        errors,
+        flash,
+        refusal,
+      },
+      status,
+    );
+  }
+
+  @Post('users')
+  async addUser(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const role = formString(body.role);
+    const { dto, errors } = await validateForm(CreateUserDto, {
+      email: formString(body.email).trim(),
+      password: formString(body.password),
+      role,
+      memberId: role === 'kpac_member' ? formInt(body.memberId) : undefined,
+      facilityId: role === 'facility_admin' ? formInt(body.facilityId) : undefined,
+    });
+    const { password: _omit, ...kept } = body;
+    if (Object.keys(errors).length) return this.renderUsers(req, reply, kept, errors, 400);
+    try {
+      await this.users.create(req.actor!, dto);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) return this.renderUsers(req, reply, kept, { form: 'admin.refused' }, err.status, undefined, err.message);
+      throw err;
+    }
+    return reply.redirect('/admin/users?done=1', 303);
+  }
+
+  @Get('audit')
+  async auditPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('cursor') cursor?: string) {
+    const repo = this.optional(AuditRepository);
+    const page = repo ? await repo.find({ cursor: formInt(cursor), limit: 100 }) : { items: [], nextCursor: null };
+    return this.renderer.render(req, reply, 'admin-audit', { items: page.items, nextCursor: page.nextCursor });
+  }
+}
+
+function cellText(c: { count: number | null; share: number | null }, pct: (x: number | null) => string): string {
+  if (c.count === null) return '–';
+  return c.share === null ? String(c.count) : `${c.count} (${pct(c.share)})`;
+}

@@ -1,0 +1,20 @@
+// Progressive enhancement only: the complaint form works without this file.
+// With it, the facility list shows only the facilities of the chosen city.
+document.documentElement.className += " js";
+(function () {
+  var city = document.getElementById('cityId');
+  var facility = document.getElementById('facilityId');
+  if (!city || !facility) return;
+  var groups = Array.prototype.slice.call(facility.querySelectorAll('optgroup'));
+  function filter() {
+    groups.forEach(function (g) {
+      var show = !city.value || g.getAttribute('data-city') === city.value;
+      g.hidden = !show;
+      g.disabled = !show;
+    });
+    var selected = facility.options[facility.selectedIndex];
+    if (selected && selected.parentNode.disabled) facility.value = '';
+  }
+  city.addEventListener('change', filter);
+  filter();
+})();

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { DomainError, notFound } from '../common/domain-errors';
+import { RespondByLinkDto, RespondDto, TOKEN_RE } from '../escalations/escalation.dto';
+import { EscalationLinkService, LinkView } from '../escalations/escalation-link.service';
+import { EscalationsRepository } from '../escalations/escalations.repository';
+import { EscalationsService } from '../escalations/escalations.service';
+import type { FieldErrors } from './web-errors';
+import { WebExceptionFilter } from './web-exception.filter';
+import { formString } from './web-forms';
+import { LANG_COOKIE, parseLang } from './web-i18n';
+import { WebRenderer, WebRequest } from './web-renderer.service';
+import { validateForm } from './web-validation';
+import { StaffPage, WebGuard } from './web.guard';
+
+/**
+ * Facility administrators: the page behind the e-mailed link (GET shows, changes nothing; only the
+ * form POST consumes the token) and, after login, their facility's escalations.
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(WebGuard)
+@UseFilters(WebExceptionFilter)
+@Controller()
+export class FacilityPagesController {
+  constructor(
+    private readonly renderer: WebRenderer,
+    private readonly links: EscalationLinkService,
+    private readonly escalations: EscalationsService,
+    private readonly repo: EscalationsRepository,
+  ) {}
+
+  @Get('respond/thanks')
+  thanks(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+    return this.renderer.render(req, reply, 'respond-thanks');
+  }
+
+  @Get('respond/:token')
+  async linkPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('token') token: string) {
+    if (!TOKEN_RE.test(token)) throw notFound('Response link');
+    const view = await this.links.view(token);
+    return this.renderLink(req, reply, token, view, {}, {});
+  }
+
+  private renderLink(req: WebRequest, reply: FastifyReply, token: string, view: LinkView, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
+    // The facility's own language unless the reader chose another with the switch.
+    if (!parseLang(req.cookies?.[LANG_COOKIE])) req.webLang = parseLang(view.facility.language) ?? undefined;
+    // Links carry the token: keep it out of caches and referrers (helmet sets no-referrer already).
+    reply.header('x-robots-tag', 'noindex');
+    return this.renderer.render(req, reply, 'respond', { token, view, values, errors }, status);
+  }
+
+  @Post('respond/:token')
+  @UseGuards(ThrottlerGuard)
+  async respond(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('token') token: string, @Body() body: Record<string, unknown>) {
+    if (!TOKEN_RE.test(token)) throw notFound('Response link');
+    const response = formString(body.response);
+    const { dto, errors } = await validateForm(RespondByLinkDto, { token, response });
+    if (Object.keys(errors).length) {
+      const view = await this.links.view(token);
+      return this.renderLink(req, reply, token, view, { response }, { response: response.trim() ? errors.response ?? 'validation.generic' : 'validation.required' }, 400);
+    }
+    await this.escalations.respondByLink(dto.token, dto.response);
+    return reply.redirect('/respond/thanks', 303);
+  }
+
+  @Get('facility')
+  @StaffPage('facility_admin', 'admin')
+  async list(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
+    const { items } = await this.repo.list(req.actor!, { limit: 100 });
+    return this.renderer.render(req, reply, 'facility-escalations', { items, flash: done ? 'respond.thanks' : undefined, errors: {} });
+  }
+
+  @Post('facility/escalations/:id/respond')
+  @StaffPage('facility_admin', 'admin')
+  async respondAsStaff(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const response = formString(body.response);
+    const { dto, errors } = await validateForm(RespondDto, { response });
+    if (Object.keys(errors).length) {
+      const { items } = await this.repo.list(req.actor!, { limit: 100 });
+      return this.renderer.render(req, reply, 'facility-escalations', { items, errors: { [`response-${id}`]: response.trim() ? 'validation.generic' : 'validation.required' }, values: { [`response-${id}`]: response } }, 400);
+    }
+    try {
+      await this.escalations.respondAsStaff(req.actor!, id, dto.response);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'CONFLICT') return reply.redirect('/facility', 303);
+      throw err;
+    }
+    return reply.redirect('/facility?done=1', 303);
+  }
+}

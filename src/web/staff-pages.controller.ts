@@ -1,0 +1,243 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { In } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import { Public } from '../auth/auth.decorators';
+import { DomainError } from '../common/domain-errors';
+import { CATEGORIES, DECLINE_REASONS, OUTCOMES, PRIORITIES, REJECT_REASONS } from '../complaints/complaint.constants';
+import { ComplaintsService } from '../complaints/complaints.service';
+import { ReopenDto, ResolutionDto, TriageDto } from '../complaints/dto/complaint-actions.dto';
+import { ComplaintQueryDto } from '../complaints/dto/complaint-query.dto';
+import { City } from '../councils/city.entity';
+import { CouncilsService } from '../councils/councils.service';
+import { Training } from '../councils/training.entity';
+import { Database } from '../database/database.service';
+import { CreateEscalationDto } from '../escalations/escalation.dto';
+import { EscalationsRepository, EscalationView } from '../escalations/escalations.repository';
+import { EscalationsService } from '../escalations/escalations.service';
+import { Facility } from '../facilities/facility.entity';
+import type { FieldErrors } from './web-errors';
+import { WebExceptionFilter } from './web-exception.filter';
+import { formInt, formOptional, formString } from './web-forms';
+import { WebRenderer, WebRequest } from './web-renderer.service';
+import { validateForm } from './web-validation';
+import { StaffPage, WebGuard } from './web.guard';
+
+type Summary = Awaited<ReturnType<ComplaintsService['list']>>['items'][number];
+const BOARD_LIMIT = 50;
+
+/** Council members' (and admins') pages: the triage board, a complaint with its actions, the council. */
+@ApiExcludeController()
+@Public()
+@UseGuards(WebGuard)
+@UseFilters(WebExceptionFilter)
+@Controller('staff')
+export class StaffPagesController {
+  constructor(
+    private readonly renderer: WebRenderer,
+    private readonly complaints: ComplaintsService,
+    private readonly escalations: EscalationsService,
+    private readonly escalationsRepo: EscalationsRepository,
+    private readonly councils: CouncilsService,
+    private readonly db: Database,
+  ) {}
+
+  @Get()
+  @StaffPage('kpac_member', 'admin')
+  async board(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
+    const actor = req.actor!;
+    const filters = {
+      category: (CATEGORIES as readonly string[]).includes(query.category) ? query.category : '',
+      facility: formInt(query.facility) ? String(formInt(query.facility)) : '',
+      city: actor.kind === 'admin' && formInt(query.city) ? String(formInt(query.city)) : '',
+      from: /^\d{4}-\d{2}-\d{2}$/.test(query.from ?? '') ? query.from : '',
+      to: /^\d{4}-\d{2}-\d{2}$/.test(query.to ?? '') ? query.to : '',
+    };
+    const base: Partial<ComplaintQueryDto> = {
+      category: (filters.category || undefined) as ComplaintQueryDto['category'],
+      facility: filters.facility ? Number(filters.facility) : undefined,
+      city: filters.city ? Number(filters.city) : undefined,
+      from: filters.from || undefined,
+      to: filters.to || undefined,
+      limit: BOARD_LIMIT,
+    };
+    const listOf = async (status: ComplaintQueryDto['status']) => (await this.complaints.list(actor, { ...base, status } as ComplaintQueryDto)).items;
+    const [received, inReview, escalated, responded] = await Promise.all([listOf('received'), listOf('in_review'), listOf('escalated'), listOf('responded')]);
+    // Overdue: escalated complaints whose facility has missed its answer date (the SLA sweep marks them).
+    const overdueEsc = (await this.escalationsRepo.list(actor, { responseState: 'overdue', limit: 200 })).items;
+    const overdueIds = new Set(overdueEsc.map((e) => e.complaintId));
+    const columns: { key: string; items: Summary[] }[] = [
+      { key: 'colNew', items: received },
+      { key: 'colInReview', items: inReview },
+      { key: 'colEscalated', items: escalated.filter((c) => !overdueIds.has(c.id)) },
+      { key: 'colOverdue', items: escalated.filter((c) => overdueIds.has(c.id)) },
+      { key: 'colResponded', items: responded },
+    ];
+    const facilities = await this.db.manager.find(Facility, {
+      where: actor.kind === 'kpac_member' ? { cityId: actor.cityId } : {},
+      order: { name: 'ASC' },
+      select: { id: true, name: true, cityId: true },
+    });
+    const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
+    const memberCity = actor.kind === 'kpac_member' ? (cities.find((c) => c.id === actor.cityId) ?? null) : null;
+    return this.renderer.render(req, reply, 'board', {
+      memberCity,
+      columns,
+      filters,
+      categories: CATEGORIES,
+      facilities,
+      facilityName: new Map(facilities.map((f) => [f.id, f.name])),
+      cities: actor.kind === 'admin' ? cities : [],
+      cityById: new Map(cities.map((c) => [c.id, c])),
+    });
+  }
+
+  @Get('complaints/:id')
+  @StaffPage('kpac_member', 'admin')
+  async complaint(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Query('done') done?: string) {
+    return this.renderComplaint(req, reply, id, {}, {}, 200, done ? 'case.done' : undefined);
+  }
+
+  private async renderComplaint(
+    req: WebRequest,
+    reply: FastifyReply,
+    id: number,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status = 200,
+    flash?: string,
+    contact?: { phone?: string; email?: string; other?: string } | null,
+  ) {
+    const actor = req.actor!;
+    const c = await this.complaints.detail(actor, id);
+    const escalations: EscalationView[] = (await this.escalationsRepo.list(actor, { complaintId: id, limit: 50 })).items;
+    const city = await this.db.manager.findOne(City, { where: { id: c.cityId } });
+    const facilities = await this.db.manager.find(Facility, { order: { name: 'ASC' }, select: { id: true, name: true, cityId: true, type: true } });
+    const cityFacilities = facilities.filter((f) => f.cityId === c.cityId || f.type === 'authority');
+    const facility = c.facilityId ? facilities.find((f) => f.id === c.facilityId) : null;
+    const lang = this.renderer.lang(req);
+    const t = this.renderer.translator(lang);
+    // Pre-filled facility-safe summary: category and the text, never the profile or contact; the member edits it.
+    const summary = `${c.reference} — ${t('category.' + c.category)}\n\n${c.description}${c.desiredOutcome ? `\n\n${t('case.desiredOutcome')}: ${c.desiredOutcome}` : ''}`;
+    return this.renderer.render(
+      req,
+      reply,
+      'complaint',
+      {
+        pageTitle: t('case.title', { reference: c.reference }),
+        c,
+        caseCity: city,
+        facilityName: facility?.name ?? null,
+        escalations,
+        escalationFacilities: cityFacilities,
+        defaultEscalationFacility: escalations[0]?.facilityId ?? c.facilityId ?? '',
+        summary,
+        allowed: new Set(c.allowedActions),
+        canReveal: c.hasContact && !c.contactErasedAt,
+        contact,
+        rejectReasons: REJECT_REASONS,
+        outcomes: OUTCOMES,
+        declineReasons: DECLINE_REASONS,
+        priorities: PRIORITIES,
+        categories: CATEGORIES,
+        values,
+        errors,
+        flash,
+      },
+      status,
+    );
+  }
+
+  @Post('complaints/:id/triage')
+  @StaffPage('kpac_member', 'admin')
+  async triage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const decision = formString(body.decision);
+    const plain = {
+      decision,
+      reason: decision === 'reject' ? formOptional(body.reason) : undefined,
+      category: decision === 'accept' ? formOptional(body.category) : undefined,
+      priority: decision === 'accept' ? formOptional(body.priority) : undefined,
+      version: formInt(body.version),
+    };
+    const { dto, errors } = await validateForm(TriageDto, plain);
+    if (decision === 'reject' && !plain.reason) errors['reason'] = 'validation.required';
+    if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, errors, 400);
+    return this.act(req, reply, id, body, () => this.complaints.triage(req.actor!, id, dto));
+  }
+
+  @Post('complaints/:id/escalate')
+  @StaffPage('kpac_member', 'admin')
+  async escalate(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const { dto, errors } = await validateForm(CreateEscalationDto, { facilityId: formInt(body.facilityId), summary: formString(body.summary) });
+    if (errors['facilityId']) errors['facilityId'] = 'validation.required';
+    if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, errors, 400);
+    return this.act(req, reply, id, body, () => this.escalations.escalate(req.actor!, id, dto), 'facilityId');
+  }
+
+  @Post('complaints/:id/resolve')
+  @StaffPage('kpac_member', 'admin')
+  async resolve(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const outcome = formString(body.outcome);
+    const plain = {
+      outcome,
+      declineReason: outcome === 'unresolved_client_declined' ? formOptional(body.declineReason) : undefined,
+      note: formOptional(body.note),
+      version: formInt(body.version),
+    };
+    const { dto, errors } = await validateForm(ResolutionDto, plain);
+    if (errors['outcome']) errors['outcome'] = 'validation.required';
+    if (outcome === 'unresolved_client_declined' && !plain.declineReason) errors['declineReason'] = 'validation.required';
+    if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, errors, 400);
+    return this.act(req, reply, id, body, () => this.complaints.resolve(req.actor!, id, dto));
+  }
+
+  @Post('complaints/:id/reopen')
+  @StaffPage('kpac_member', 'admin')
+  async reopen(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+    const { dto, errors } = await validateForm(ReopenDto, { note: formOptional(body.reopenNote), version: formInt(body.version) });
+    if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, { reopenNote: 'validation.tooLong' }, 400);
+    return this.act(req, reply, id, body, () => this.complaints.reopen(req.actor!, id, dto));
+  }
+
+  /** The reveal is a POST (audited state change); the details are shown on this response only, never stored in a page URL. */
+  @Post('complaints/:id/contact')
+  @StaffPage('kpac_member', 'admin')
+  async reveal(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number) {
+    const { contact } = await this.complaints.revealContact(req.actor!, id);
+    return this.renderComplaint(req, reply, id, {}, {}, 200, undefined, contact ?? null);
+  }
+
+  /** Runs a workflow action, then redirects (PRG); a refused action re-renders the page with the reason. */
+  private async act(req: WebRequest, reply: FastifyReply, id: number, body: Record<string, unknown>, run: () => Promise<unknown>, validationField = 'form') {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof DomainError && ['CONFLICT', 'INVALID_TRANSITION'].includes(err.code)) {
+        return this.renderComplaint(req, reply, id, body, { form: 'error.conflictHelp' }, 409);
+      }
+      if (err instanceof DomainError && err.code === 'VALIDATION') {
+        return this.renderComplaint(req, reply, id, body, { [validationField]: 'validation.generic' }, 400);
+      }
+      throw err;
+    }
+    return reply.redirect(`/staff/complaints/${id}?done=1`, 303);
+  }
+
+  @Get('council')
+  @StaffPage('kpac_member', 'admin')
+  async council(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('id') idRaw?: string) {
+    const actor: Actor = req.actor!;
+    const councilId = actor.kind === 'kpac_member' ? actor.councilId! : formInt(idRaw);
+    if (!councilId) return reply.redirect('/admin/councils', 303);
+    const council = await this.councils.get(actor, councilId);
+    const memberIds = [...new Set([...council.seatHolders, ...council.upcomingTerms].map((s) => s.memberId))];
+    const trainings = memberIds.length ? await this.db.manager.find(Training, { where: { memberId: In(memberIds) }, order: { date: 'DESC' } }) : [];
+    const endingSoon = new Set(council.termsEndingSoon.map((t) => t.termId));
+    return this.renderer.render(req, reply, 'council', {
+      council,
+      trainings,
+      endingSoon,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { AcceptLanguageResolver, CookieResolver, I18nModule } from 'nestjs-i18n';
+import { join } from 'node:path';
+import { ComplaintsModule } from '../complaints/complaints.module';
+import { CouncilsModule } from '../councils/councils.module';
+import { EscalationsModule } from '../escalations/escalations.module';
+import { FacilitiesModule } from '../facilities/facilities.module';
+import { StatisticsModule } from '../statistics/statistics.module';
+import { UsersModule } from '../users/users.module';
+import { AdminPagesController } from './admin-pages.controller';
+import { ComplaintPagesController } from './complaint-pages.controller';
+import { FacilityPagesController } from './facility-pages.controller';
+import { PublicPagesController } from './public-pages.controller';
+import { StaffPagesController } from './staff-pages.controller';
+import { WebExceptionFilter } from './web-exception.filter';
+import { LANG_COOKIE } from './web-i18n';
+import { WebRenderer } from './web-renderer.service';
+import { WebSessionService } from './web-session.service';
+import { WebGuard } from './web.guard';
+
+export const I18N_DIR = join(__dirname, '..', 'i18n');
+
+/** Server-rendered pages for service users, council members, facility administrators and admins. */
+@Module({
+  imports: [
+    I18nModule.forRoot({
+      fallbackLanguage: 'ru',
+      loaderOptions: { path: I18N_DIR, watch: false },
+      // Pages pick the language themselves (web-i18n.ts); no global middleware. The resolvers mirror
+      // that order for anything else that asks nestjs-i18n for the request language.
+      disableMiddleware: true,
+      resolvers: [new CookieResolver([LANG_COOKIE]), AcceptLanguageResolver],
+      logging: false,
+    }),
+    ComplaintsModule,
+    EscalationsModule,
+    CouncilsModule,
+    FacilitiesModule,
+    StatisticsModule,
+    UsersModule,
+  ],
+  controllers: [PublicPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController],
+  providers: [WebRenderer, WebSessionService, WebGuard, WebExceptionFilter],
+})
+export class WebModule {}

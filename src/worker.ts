@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config/app-config';
+import { WORKER_SHUTDOWN_LIMIT_MS } from './queue/queue-workers.service';
+
+/**
+ * `npm run worker`: the queue workers, the outbox relay and the sweep scheduler without HTTP — the
+ * same module graph as the API in an application context. Run the API with WORKER=off to move all
+ * background work here.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = { ...loadConfig(), worker: 'inline' as const };
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await NestFactory.createApplicationContext(AppModule.register(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    // Active jobs get their limit inside close(); this is the last resort if anything else hangs.
+    process.once(signal, () => setTimeout(() => process.exit(1), WORKER_SHUTDOWN_LIMIT_MS + 5000).unref());
+  }
+  await app.init();
+  new NestLogger('Worker').log(`KPAC worker running (queue prefix ${config.queuePrefix})`);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`Worker start-up failed: ${err.message}\n`);
+  process.exit(1);
+});
