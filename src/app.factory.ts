@@ -28,6 +28,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Start-up lines (e.g. the generated admin password) are buffered until listen(); tests only init().
+  app.flushLogs();
   app.useGlobalPipes(createValidationPipe());
   await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
   await registerWebPlugins(app, config);

@@ -5,6 +5,7 @@ import { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { addDays, dateInZone, daysBetween } from '../common/dates';
 import { conflict, DomainError, invalid, notFound } from '../common/domain-errors';
+import { conflictOnDuplicate } from '../common/unique-violation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
@@ -90,20 +91,26 @@ export class CouncilsService {
   async createCity(actor: Actor, dto: CreateCityDto): Promise<CityView> {
     const name = dto.name.trim();
     if (name.length < 2) throw invalid('name must be at least 2 characters');
+    return conflictOnDuplicate(() => this.insertCity(actor, name, dto.code), `A city named ${name} or with code ${dto.code} already exists`);
+  }
+
+  private insertCity(actor: Actor, name: string, code: string): Promise<CityView> {
     return this.db.transaction(async (em) => {
-      const clash = await em
-        .createQueryBuilder(City, 'c')
-        .where('LOWER(c.name) = :name OR c.code = :code', { name: name.toLowerCase(), code: dto.code })
-        .getOne();
-      if (clash) throw conflict(clash.code === dto.code ? `City code ${dto.code} is already used by ${clash.name}` : `A city named ${clash.name} already exists`);
-      const city = await em.save(City, em.create(City, { name, code: dto.code, createdAt: this.clock.now() }));
+      const clash = await em.createQueryBuilder(City, 'c').where('LOWER(c.name) = :name OR c.code = :code', { name: name.toLowerCase(), code }).getOne();
+      if (clash) throw conflict(clash.code === code ? `City code ${code} is already used by ${clash.name}` : `A city named ${clash.name} already exists`);
+      const city = await em.save(City, em.create(City, { name, code, createdAt: this.clock.now() }));
       await this.audit.record(em, actor, { action: 'city.create', entity: 'city', entityId: city.id, details: { code: city.code } });
       return { id: city.id, name: city.name, code: city.code, councilId: null };
     });
   }
 
   async createCouncil(actor: Actor, dto: CreateCouncilDto): Promise<CouncilDetail> {
-    const id = await this.db.transaction(async (em) => {
+    const id = await conflictOnDuplicate(() => this.insertCouncil(actor, dto), 'This city already has a council; a city has one');
+    return this.get(actor, id);
+  }
+
+  private insertCouncil(actor: Actor, dto: CreateCouncilDto): Promise<number> {
+    return this.db.transaction(async (em) => {
       const city = await em.findOne(City, { where: { id: dto.cityId } });
       if (!city) throw invalid(`cityId ${dto.cityId} does not exist`);
       if (await em.findOne(Council, { where: { cityId: city.id } })) throw conflict(`${city.name} already has a council; a city has one`);
@@ -125,7 +132,6 @@ export class CouncilsService {
       });
       return council.id;
     });
-    return this.get(actor, id);
   }
 
   async update(actor: Actor, id: number, dto: UpdateCouncilDto): Promise<CouncilDetail> {
@@ -193,10 +199,7 @@ export class CouncilsService {
     if (!council) throw notFound('Council');
     const city = await em.findOneOrFail(City, { where: { id: council.cityId } });
     const terms = await this.repo.termsOfCouncil(em, id);
-    const members = await this.repo.membersByIds(
-      em,
-      terms.map((t) => t.memberId),
-    );
+    const members = await this.repo.membersByIds(em, terms.map((t) => t.memberId));
     const today = this.today();
     const holder = (t: Term): SeatHolderView => ({
       termId: t.id,

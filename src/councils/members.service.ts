@@ -64,19 +64,9 @@ export class MembersService {
     if (!(await em.exists(Council, { where: { id: councilId } }))) throw notFound('Council');
     const members = await em.find(Member, { where: { councilId }, order: { name: 'ASC', id: 'ASC' } });
     const terms = await this.repo.termsOfCouncil(em, councilId);
-    const trainings = await this.repo.trainingsOfMembers(
-      em,
-      members.map((m) => m.id),
-    );
+    const trainings = await this.repo.trainingsOfMembers(em, members.map((m) => m.id));
     const today = this.councils.today();
-    return members.map((m) =>
-      this.view(
-        m,
-        terms.filter((t) => t.memberId === m.id),
-        trainings.filter((t) => t.memberId === m.id),
-        today,
-      ),
-    );
+    return members.map((m) => this.view(m, terms.filter((t) => t.memberId === m.id), trainings.filter((t) => t.memberId === m.id), today));
   }
 
   async get(actor: Actor, memberId: number): Promise<MemberView> {

@@ -5,6 +5,7 @@ import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { FieldCipher, randomToken, sha256Hex } from '../common/crypto';
 import { conflict, DomainError, notFound } from '../common/domain-errors';
+import { canSeeComplaint } from '../complaints/complaint-scope';
 import { ComplaintWorkflowService } from '../complaints/complaint-workflow.service';
 import { Complaint } from '../complaints/complaint.entity';
 import { Council } from '../councils/council.entity';
@@ -48,7 +49,7 @@ export class EscalationsService {
   async escalate(actor: Actor, complaintId: number, input: { facilityId: number; summary: string }): Promise<EscalationView> {
     const id = await this.db.transaction(async (em) => {
       const complaint = await em.findOne(Complaint, { where: { id: complaintId } });
-      if (!complaint || !complaintInScope(actor, complaint)) throw notFound('Complaint');
+      if (!complaint || !canSeeComplaint(actor, complaint)) throw notFound('Complaint');
       const facility = await em.findOne(Facility, { where: { id: input.facilityId } });
       if (!facility) throw notFound('Facility');
       const esc = await this.createInTx(em, actor, complaint, facility, input.summary.trim(), null);
@@ -245,10 +246,6 @@ export class EscalationsService {
     // Built from PUBLIC_URL only, never from a request's Host header.
     return `${this.config.publicUrl}/respond/${token}`;
   }
-}
-
-export function complaintInScope(actor: Actor, complaint: { cityId: number }): boolean {
-  return actor.kind === 'admin' || (actor.kind === 'kpac_member' && actor.cityId === complaint.cityId);
 }
 
 export async function councilIdOfCity(em: EntityManager, cityId: number): Promise<number | null> {

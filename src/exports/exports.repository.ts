@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.service';
-import { num, placeholders } from '../statistics/sql-dialect';
+import { num } from '../statistics/sql-dialect';
+import { StatsReader } from '../statistics/stats-reader';
 import { StatsPeriod } from '../statistics/stats-period';
 
 export interface ExportFilter {
@@ -58,7 +58,8 @@ const COLUMNS = [
 
 @Injectable()
 export class ExportsRepository {
-  constructor(private readonly db: Database) {}
+  /** Reads on the statistics read connection, so a long export never holds up writes. */
+  constructor(private readonly reader: StatsReader) {}
 
   /** One keyset page ordered by id: constant cost per page however deep the export is. */
   async page(filter: ExportFilter, afterId: number, limit: number): Promise<ExportRow[]> {
@@ -78,10 +79,7 @@ export class ExportsRepository {
     }
     const cols = [...COLUMNS, ...(filter.includeText ? ['description', 'desired_outcome'] : [])].map((c) => `c.${c}`).join(', ');
     params.push(limit);
-    const rows = await this.db.manager.query(
-      placeholders(`SELECT ${cols} FROM complaints c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`, this.db.isSqlite),
-      params,
-    );
+    const rows = await this.reader.query(`SELECT ${cols} FROM complaints c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`, params);
     return rows.map((r: ExportRow) => ({ ...r, id: num(r.id) }));
   }
 
@@ -100,10 +98,7 @@ export class ExportsRepository {
       where.push('c.city_id = ?');
       params.push(cityId);
     }
-    const rows = await this.db.manager.query(
-      placeholders(`SELECT c.decline_reason AS reason, COUNT(*) AS n FROM complaints c WHERE ${where.join(' AND ')} GROUP BY c.decline_reason`, this.db.isSqlite),
-      params,
-    );
+    const rows = await this.reader.query(`SELECT c.decline_reason AS reason, COUNT(*) AS n FROM complaints c WHERE ${where.join(' AND ')} GROUP BY c.decline_reason`, params);
     return rows.map((r: { reason: string | null; n: unknown }) => ({ reason: r.reason, n: num(r.n) }));
   }
 }

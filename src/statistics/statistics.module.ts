@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SlaStatisticsService } from './sla-statistics.service';
+import { StatsReader } from './stats-reader';
 import { StatsRollupService } from './stats-rollup.service';
 import { StatisticsController } from './statistics.controller';
 import { StatisticsRepository } from './statistics.repository';
@@ -7,7 +8,7 @@ import { StatisticsService } from './statistics.service';
 
 @Module({
   controllers: [StatisticsController],
-  providers: [StatisticsRepository, StatisticsService, SlaStatisticsService, StatsRollupService],
-  exports: [StatisticsRepository, StatisticsService],
+  providers: [StatsReader, StatisticsRepository, StatisticsService, SlaStatisticsService, StatsRollupService],
+  exports: [StatsReader, StatisticsRepository, StatisticsService],
 })
 export class StatisticsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.service';
-import { num, placeholders } from './sql-dialect';
+import { num } from './sql-dialect';
+import { StatsReader } from './stats-reader';
 import { StatsPeriod } from './stats-period';
 import { StatsScope } from './stats-scope';
 import { ResolutionGroupBy } from './stats.constants';
@@ -44,10 +44,10 @@ const GROUP_COLUMN: Record<ResolutionGroupBy, string> = {
  */
 @Injectable()
 export class StatisticsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly reader: StatsReader) {}
 
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.db.manager.query(placeholders(sql, this.db.isSqlite), params);
+    return this.reader.query<T>(sql, params);
   }
 
   async resolution(scope: StatsScope, period: StatsPeriod, groupBy: ResolutionGroupBy | null): Promise<ResolutionRow[]> {
@@ -179,7 +179,7 @@ export class StatisticsRepository {
 
   /** True when a table exists (escalations arrive with another feature's migration). */
   async hasTable(name: string): Promise<boolean> {
-    const rows = this.db.isSqlite
+    const rows = this.reader.isSqlite
       ? await this.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
       : await this.query('SELECT table_name FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()', [name]);
     return rows.length > 0;

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { MonthlyRollup, POSTGRES_TRIGGERS, SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS } from './monthly-rollup';
 import { placeholders } from './sql-dialect';
+import { StatsReader } from './stats-reader';
 
 /** The monthly rollup wired to the app's database; checks its triggers at start. */
 @Injectable()
@@ -13,12 +14,14 @@ export class StatsRollupService implements OnApplicationBootstrap {
 
   constructor(
     private readonly db: Database,
+    reader: StatsReader,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.rollup = new MonthlyRollup(
       {
         isSqlite: db.isSqlite,
-        query: (sql, params = []) => db.manager.query(sql, params),
+        // Counting reads go to the separate read connection; only the swap of a month's rows writes.
+        query: (sql, params = []) => reader.query(sql, params),
         transaction: (work) => db.transaction((em) => work((sql, params = []) => em.query(placeholders(sql, db.isSqlite), params))),
       },
       config.timeZone,

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { UsersService } from './users.service';
@@ -23,7 +24,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@CurrentActor() actor: Actor, @Param('id', ParseIntPipe) id: number, @Body() body: UpdateUserDto) {
+  update(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Body() body: UpdateUserDto) {
     return this.users.update(actor, id, body);
   }
 }

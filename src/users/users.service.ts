@@ -5,6 +5,7 @@ import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { hashPassword } from '../auth/password';
 import { Clock } from '../common/clock';
 import { conflict, invalid, notFound } from '../common/domain-errors';
+import { conflictOnDuplicate } from '../common/unique-violation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Member } from '../councils/member.entity';
@@ -80,10 +81,11 @@ export class UsersService implements OnApplicationBootstrap {
     if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts');
     if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts');
     const passwordHash = await hashPassword(dto.password);
-    return this.db.transaction(async (em) => {
+    const duplicate = 'An account with this e-mail already exists';
+    return conflictOnDuplicate(() => this.db.transaction(async (em) => {
       if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
       if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
-      if (await em.findOne(User, { where: { email } })) throw conflict('An account with this e-mail already exists');
+      if (await em.findOne(User, { where: { email } })) throw conflict(duplicate);
       const user = await em.save(
         User,
         em.create(User, {
@@ -104,7 +106,7 @@ export class UsersService implements OnApplicationBootstrap {
         details: { role: user.role, memberId: user.memberId, facilityId: user.facilityId },
       });
       return view(user);
-    });
+    }), duplicate);
   }
 
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserView> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
@@ -76,7 +77,7 @@ export class FacilityPagesController {
 
   @Post('facility/escalations/:id/respond')
   @StaffPage('facility_admin', 'admin')
-  async respondAsStaff(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async respondAsStaff(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
     const response = formString(body.response);
     const { dto, errors } = await validateForm(RespondDto, { response });
     if (Object.keys(errors).length) {

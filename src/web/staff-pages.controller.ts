@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { In } from 'typeorm';
@@ -95,7 +96,7 @@ export class StaffPagesController {
 
   @Get('complaints/:id')
   @StaffPage('kpac_member', 'admin')
-  async complaint(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Query('done') done?: string) {
+  async complaint(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Query('done') done?: string) {
     return this.renderComplaint(req, reply, id, {}, {}, 200, done ? 'case.done' : undefined);
   }
 
@@ -151,7 +152,7 @@ export class StaffPagesController {
 
   @Post('complaints/:id/triage')
   @StaffPage('kpac_member', 'admin')
-  async triage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async triage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
     const decision = formString(body.decision);
     const plain = {
       decision,
@@ -168,7 +169,7 @@ export class StaffPagesController {
 
   @Post('complaints/:id/escalate')
   @StaffPage('kpac_member', 'admin')
-  async escalate(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async escalate(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
     const { dto, errors } = await validateForm(CreateEscalationDto, { facilityId: formInt(body.facilityId), summary: formString(body.summary) });
     if (errors['facilityId']) errors['facilityId'] = 'validation.required';
     if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, errors, 400);
@@ -177,7 +178,7 @@ export class StaffPagesController {
 
   @Post('complaints/:id/resolve')
   @StaffPage('kpac_member', 'admin')
-  async resolve(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async resolve(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
     const outcome = formString(body.outcome);
     const plain = {
       outcome,
@@ -194,7 +195,7 @@ export class StaffPagesController {
 
   @Post('complaints/:id/reopen')
   @StaffPage('kpac_member', 'admin')
-  async reopen(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, unknown>) {
+  async reopen(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
     const { dto, errors } = await validateForm(ReopenDto, { note: formOptional(body.reopenNote), version: formInt(body.version) });
     if (Object.keys(errors).length) return this.renderComplaint(req, reply, id, body, { reopenNote: 'validation.tooLong' }, 400);
     return this.act(req, reply, id, body, () => this.complaints.reopen(req.actor!, id, dto));
@@ -203,7 +204,7 @@ export class StaffPagesController {
   /** The reveal is a POST (audited state change); the details are shown on this response only, never stored in a page URL. */
   @Post('complaints/:id/contact')
   @StaffPage('kpac_member', 'admin')
-  async reveal(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIntPipe) id: number) {
+  async reveal(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
     const { contact } = await this.complaints.revealContact(req.actor!, id);
     return this.renderComplaint(req, reply, id, {}, {}, 200, undefined, contact ?? null);
   }

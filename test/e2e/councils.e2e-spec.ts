@@ -29,6 +29,13 @@ describe('councils, members and terms (HTTP)', () => {
   const addMember = (councilId: number, termStart: string, name = 'Test Person', constituency = 'plhiv') =>
     t.http().post(`/api/v1/councils/${councilId}/members`).set(admin).send({ name, constituency, termStart });
 
+  it('documents the council and facility routes in OpenAPI', async () => {
+    const res = await t.http().get('/api/docs-json').expect(200);
+    for (const path of ['/api/v1/cities', '/api/v1/councils/{id}', '/api/v1/councils/{id}/members', '/api/v1/members/{id}/end', '/api/v1/members/{id}/trainings', '/api/v1/facilities/{id}']) {
+      expect(res.body.paths[path]).toBeDefined();
+    }
+  });
+
   describe('cities and councils', () => {
     it('lists the four seeded cities with their councils', async () => {
       const res = await t.http().get('/api/v1/cities').set(admin).expect(200);
@@ -53,6 +60,14 @@ describe('councils, members and terms (HTTP)', () => {
       expect(second.body.message).toContain('already has a council');
       const noCity = await t.http().post('/api/v1/councils').set(admin).send({ cityId: 999_999 }).expect(400);
       expect(noCity.body.message).toContain('cityId 999999 does not exist');
+    });
+
+    it('answers concurrent duplicates with one 201 and 409s, never a 500', async () => {
+      const cities = await Promise.all(Array.from({ length: 5 }, () => t.http().post('/api/v1/cities').set(admin).send({ name: 'Twin city', code: 'TWN' })));
+      expect(cities.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+      const cityId = cities.find((r) => r.status === 201)!.body.id;
+      const councils = await Promise.all(Array.from({ length: 5 }, () => t.http().post('/api/v1/councils').set(admin).send({ cityId })));
+      expect(councils.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
     });
 
     it('validates city and council bodies field by field', async () => {

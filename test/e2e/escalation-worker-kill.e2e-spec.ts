@@ -113,7 +113,15 @@ describe('a worker process killed mid-batch', () => {
       // Claims of the killed worker go stale; the sweep hands them back to the queue.
       await sweep.run().catch(() => undefined);
     }
+    // The last acceptances are recorded a moment after the SMTP server saw them.
+    const allSent = async () =>
+      (await t.db.manager.find(MailSend, { where: { step: 'initial' } })).filter((s) => ids.includes(s.escalationId!)).every((s) => s.state === 'sent');
+    const recordDeadline = Date.now() + 10_000;
+    while (!(await allSent()) && Date.now() < recordDeadline) await sleep(200);
+    // Graceful stop: active jobs finish, then the process exits on its own.
     second.kill('SIGTERM');
+    const exited = await Promise.race([new Promise((r) => (second.exitCode !== null ? r(true) : second.once('exit', () => r(true)))), sleep(12_000).then(() => false)]);
+    expect(exited).toBe(true);
 
     const received = initial();
     const distinct = new Set(received.map((m) => m.messageId));
@@ -121,8 +129,7 @@ describe('a worker process killed mid-batch', () => {
     // Only mails accepted by SMTP but not yet recorded when the worker died can repeat, with the same id.
     const duplicates = received.length - distinct.size;
     expect(duplicates).toBeLessThanOrEqual(10);
-    const sends = await t.db.manager.find(MailSend, { where: { step: 'initial' } });
-    expect(sends.filter((s) => ids.includes(s.escalationId!)).every((s) => s.state === 'sent')).toBe(true);
+    expect(await allSent()).toBe(true);
     const escalations = await t.db.manager.find(Escalation);
     expect(escalations.every((e) => e.deliveryState === 'sent')).toBe(true);
   }, 180_000);

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { Escalation } from '../../src/escalations/escalation.entity';
@@ -185,6 +187,8 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE, email: CANARY_EMAIL } });
     const res = await escalate(complaint.id, facility.id, member.token, 'Staff refused service at the window.').expect(202);
     await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
+    const token = linkToken(smtp.byMessageId(`esc-${res.body.id}-initial`)[0].text);
+    await t.http().get(`/api/v1/escalations/link/${token}`).expect(200);
     const redis = new Redis(process.env.TEST_REDIS_URL!);
     try {
       const keys = await redis.keys(`${t.config.queuePrefix}:*`);
@@ -212,7 +216,8 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     const logs = t.logs.text();
     expect(logs).not.toContain('CANARY');
     expect(logs).not.toContain(CANARY_EMAIL);
-    expect(logs).not.toMatch(/respond\/[A-Za-z0-9_-]{43}/);
+    expect(logs).not.toContain(token);
+    expect(logs).toContain('/api/v1/escalations/link/[redacted]');
   });
 
   it('reports queue and outbox figures on /health', async () => {
@@ -226,6 +231,9 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     await t.http().get('/admin/queues').set(bearer(member.token)).expect(401);
     const ok = await t.http().get('/admin/queues').set(bearer(t.adminToken)).expect(200);
     expect(ok.text).toContain('<html');
+    // bull-board's UI sets inline styles; its own CSP allows those and nothing else extra.
+    expect(ok.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+    expect(ok.headers['content-security-policy']).toContain("script-src 'self';");
     const api = await t.http().get('/admin/queues/api/queues').set(bearer(t.adminToken)).expect(200);
     expect(JSON.stringify(api.body)).toContain('mail');
   });
@@ -245,3 +253,31 @@ async function snapshot(t: TestApp, escId: number) {
   const audit = await t.db.manager.query('SELECT COUNT(*) AS n FROM audit_events');
   return { esc, sends: sends.map((s) => [s.step, s.state]), audit: Number(audit[0].n) };
 }
+
+describe('escalation mail without SMTP_URL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { MAIL_FROM: 'KPAC tracker <no-reply@kpac.test>' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('writes each message as an .eml file under <DATA_DIR>/outbox, named by its Message-ID', async () => {
+    const member = await seedMember(t, 'KHJ');
+    const facility = await seedFacility(t, 'KHJ', { language: 'tg', contactEmails: ['site@khujand.test'] });
+    const complaint = await seedComplaint(t, 'KHJ');
+    const res = await t
+      .http()
+      .post(`/api/v1/complaints/${complaint.id}/escalations`)
+      .set(bearer(member.token))
+      .send({ facilityId: facility.id, summary: 'The pharmacy window closes before the bus arrives.' })
+      .expect(202);
+    const file = join(t.config.dataDir, 'outbox', `esc-${res.body.id}-initial@kpac.test.eml`);
+    await waitUntil(async () => existsSync(file));
+    const eml = readFileSync(file, 'utf8');
+    expect(eml).toContain(`Message-ID: <esc-${res.body.id}-initial@kpac.test>`);
+    expect(eml).toContain('site@khujand.test');
+    await waitUntil(async () => (await t.db.manager.findOneByOrFail(Escalation, { id: res.body.id })).deliveryState === 'sent');
+  });
+});

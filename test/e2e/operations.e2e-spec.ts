@@ -68,7 +68,8 @@ describe('operations (HTTP)', () => {
     });
 
     it('starts, serves the API and reports health as degraded', async () => {
-      const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${deadPort}` } });
+      // WORKER=off: this checks the API side of the promise; inline workers are the queue's concern.
+      const t = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${deadPort}`, WORKER: 'off' } });
       try {
         const health = await t.http().get('/health').expect(200);
         expect(health.body).toMatchObject({ status: 'degraded', database: { status: 'up' }, redis: { status: 'down' } });

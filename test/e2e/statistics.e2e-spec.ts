@@ -2,6 +2,7 @@ import { addMonths } from '../../src/common/dates';
 import { Member } from '../../src/councils/member.entity';
 import { Term } from '../../src/councils/term.entity';
 import { Training } from '../../src/councils/training.entity';
+import { Escalation } from '../../src/escalations/escalation.entity';
 import { Facility } from '../../src/facilities/facility.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff } from '../support/fixtures';
 import { insertComplaints, insertFeedback, times } from '../support/stats-fixtures';
@@ -332,6 +333,72 @@ describe('statistics (HTTP)', () => {
       await get('/api/v1/stats/councils', f1Admin.token).expect(403);
     });
   });
+  describe('sla', () => {
+    let authority: Facility;
+    beforeAll(async () => {
+      authority = await seedFacility(t, 'BKH', { name: 'Bokhtar health department', type: 'authority' });
+      const ids = await insertComplaints(t, times(7, { cityId: city.BKH, receivedAt: '2025-03-01T06:00:00Z', status: 'escalated', facilityId: f1.id }));
+      const created = Date.parse('2025-03-01T08:00:00Z');
+      const day = 86_400_000;
+      const esc = (i: number, facilityId: number, state: string, respondedAfterDays: number | null, parent: number | null = null, at = created) => ({
+        complaintId: ids[i],
+        cityId: city.BKH,
+        facilityId,
+        rung: parent ? 2 : 1,
+        parentEscalationId: parent,
+        summary: 'A service user reports that opening hours prevent access.',
+        discloseIdentity: false,
+        dueAt: new Date(at + 10 * day),
+        deliveryState: 'sent',
+        responseState: state,
+        response: respondedAfterDays === null ? null : 'We changed the hours.',
+        respondedAt: respondedAfterDays === null ? null : new Date(at + respondedAfterDays * day),
+        respondedBy: null,
+        tokenHash: null,
+        tokenEnc: null,
+        tokenExpiresAt: new Date(at + 24 * day),
+        tokenUsedAt: null,
+        createdBy: null,
+        createdAt: new Date(at),
+        updatedAt: new Date(at),
+        lastError: null,
+      });
+      await t.db.transaction(async (em) => {
+        for (const [i, d] of [[0, 1], [1, 2], [2, 4], [3, 12]] as const) await em.insert(Escalation, esc(i, f1.id, 'responded', d) as any);
+        await em.insert(Escalation, esc(4, f1.id, 'awaiting', null) as any);
+        const parent = await em.insert(Escalation, esc(5, f1.id, 'overdue', null) as any);
+        await em.insert(Escalation, esc(5, authority.id, 'awaiting', null, Number(parent.identifiers[0].id), created + 10 * day) as any);
+      });
+    });
+
+    it('reports response times, SLA compliance, overdue and the ladder per facility', async () => {
+      const res = await get('/api/v1/stats/sla?from=2025-01-01&to=2025-12-31').expect(200);
+      const site = res.body.items.find((i: any) => i.facilityId === f1.id);
+      expect(site).toMatchObject({
+        facility: 'Bokhtar OST site',
+        slaDays: 10,
+        escalations: 6,
+        responded: 4,
+        respondedWithinSla: { count: 3, share: 0.5 },
+        medianDaysToResponse: 2,
+        p90DaysToResponse: 12,
+        overdueNow: 2,
+        escalatedUp: 1,
+      });
+      const up = res.body.items.find((i: any) => i.facilityId === authority.id);
+      expect(up).toMatchObject({ escalations: 1, responded: 0, overdueNow: 1, escalatedUp: 0 });
+    });
+
+    it('suppresses small counts for a KPAC member and holds a facility admin to their facility', async () => {
+      const res = await get('/api/v1/stats/sla?from=2025-01-01&to=2025-12-31', bkhMember.token).expect(200);
+      const site = res.body.items.find((i: any) => i.facilityId === f1.id);
+      expect(site).toMatchObject({ escalations: 6, responded: null, respondedWithinSla: { suppressed: true }, medianDaysToResponse: null });
+      expect(res.body.items.find((i: any) => i.facilityId === authority.id)).toMatchObject({ suppressed: true, escalations: null });
+      const own = await get('/api/v1/stats/sla?from=2025-01-01&to=2025-12-31', f1Admin.token).expect(200);
+      expect(own.body.items.map((i: any) => i.facilityId)).toEqual([f1.id]);
+    });
+  });
+
   describe('through the intake and workflow routes', () => {
     it('counts what the public form and staff intake store, in the right quarter', async () => {
       const submit = (body: object) => t.http().post('/api/v1/public/complaints').send(body).expect(201);

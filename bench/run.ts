@@ -1,0 +1,361 @@
+/**
+ * The benchmark suite (`npm run bench`; not part of the tests). Every figure is printed next to a
+ * baseline measured in the same run:
+ *
+ *  1. public intake through the whole service (autocannon, 50 connections, PUBLIC_RATE_LIMIT=0)
+ *     vs a bare node:http server inserting through the same driver into the same kind of database;
+ *  2. triage list (first page, and a page 10,000 rows deep) and each statistics route on a
+ *     database of --complaints complaints (default 1,000,000; seeded once with seed:load), p50/p99,
+ *     vs the same figures computed by plain SQL on the same file;
+ *  3. intake p99 alone and while a statistics query runs in a loop beside it;
+ *  4. escalations (bench/escalations.bench.ts) vs raw nodemailer → smtp-server;
+ *  5. resident memory of the service at rest and under intake load.
+ *
+ *   npm run bench -- [--complaints 1000000] [--database ./data/bench-1m.sqlite] [--duration 10]
+ *
+ * Needs Redis at REDIS_URL (default redis://127.0.0.1:6379). Results: stdout and data/bench-results.json.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { addDays, dateInZone } from '../src/common/dates';
+
+const ROOT = resolve(__dirname, '..');
+const DATA = join(ROOT, 'data');
+const TZ = 'Asia/Dushanbe';
+const ADMIN_EMAIL = 'bench-admin@kpac.bench';
+const ADMIN_PASSWORD = 'bench-admin-password-1';
+
+interface Opts {
+  complaints: number;
+  database: string;
+  duration: number;
+  skipEscalations: boolean;
+}
+
+function parseArgs(): Opts {
+  const a = process.argv.slice(2);
+  const o: Opts = { complaints: 1_000_000, database: join(DATA, 'bench-1m.sqlite'), duration: 10, skipEscalations: false };
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === '--complaints') o.complaints = Number(a[++i].replace(/_/g, ''));
+    else if (a[i] === '--database') o.database = resolve(a[++i]);
+    else if (a[i] === '--duration') o.duration = Number(a[++i]);
+    else if (a[i] === '--skip-escalations') o.skipEscalations = true;
+    else throw new Error(`unknown argument ${a[i]}`);
+  }
+  return o;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const out: string[] = [];
+function print(line = ''): void {
+  process.stdout.write(line + '\n');
+  out.push(line);
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)\s+kB/);
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function tsNode(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function waitHttp(url: string, child: ChildProcess, seconds = 120): Promise<void> {
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  for (let i = 0; i < seconds * 5; i++) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}): ${stderr.slice(-2000)}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer within ${seconds} s`);
+}
+
+/** The real service as its own process, the way it runs in production (plus ts-node). */
+async function startService(dbFile: string, port: number): Promise<ChildProcess> {
+  const child = tsNode('src/main.ts', [], {
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${dbFile}`,
+    DATA_DIR: join(DATA, 'bench-data'),
+    APP_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    PUBLIC_RATE_LIMIT: '0',
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: `kpac-bench-${randomBytes(3).toString('hex')}`,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+  });
+  child.stdout?.on('data', () => undefined);
+  await waitHttp(`http://127.0.0.1:${port}/health`, child);
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, sleep(25_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  maxRssMb?: number;
+}
+
+const INTAKE_BODY = (cityId: number) =>
+  JSON.stringify({
+    cityId,
+    category: 'opening_hours',
+    description: 'The methadone site closes at noon; I work until one and cannot reach it in time for my dose.',
+    keyPopulations: ['people_who_use_drugs', 'plhiv'],
+    gender: 'female',
+    ageGroup: '36-55',
+    consents: { mayContact: false, discloseIdentityToFacility: false },
+  });
+
+async function intakeLoad(url: string, cityId: number, seconds: number, pid?: number): Promise<LoadResult> {
+  let maxRss = pid ? rssMb(pid) : NaN;
+  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250) : null;
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: 50,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    body: INTAKE_BODY(cityId),
+  });
+  if (sampler) clearInterval(sampler);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, maxRssMb: pid ? maxRss : undefined };
+}
+
+async function timeRequests(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+
+async function main(): Promise<void> {
+  const opts = parseArgs();
+  mkdirSync(DATA, { recursive: true });
+  const results: Record<string, unknown> = {};
+  print(`# KPAC tracker benchmarks — ${new Date().toISOString()}`);
+  print(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`);
+  results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+
+  // 1. Intake on fresh databases: service vs raw node:http.
+  const scratch = join(DATA, 'bench-scratch');
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  {
+    const service = await startService(join(scratch, 'intake.sqlite'), 3901);
+    const restRss = rssMb(service.pid!);
+    const cityId = 1;
+    await intakeLoad('http://127.0.0.1:3901/api/v1/public/complaints', cityId, 2); // warm-up
+    const app = await intakeLoad('http://127.0.0.1:3901/api/v1/public/complaints', cityId, opts.duration, service.pid);
+    await stop(service);
+    const raw = tsNode('bench/raw-intake-server.ts', ['3902', join(scratch, 'raw.sqlite')], {});
+    await new Promise<void>((res, rej) => {
+      raw.stdout?.on('data', (d) => String(d).includes('ready') && res());
+      raw.once('exit', (c) => rej(new Error(`raw server exited ${c}`)));
+    });
+    await intakeLoad('http://127.0.0.1:3902/', cityId, 2);
+    const base = await intakeLoad('http://127.0.0.1:3902/', cityId, opts.duration);
+    await stop(raw);
+    results.intake = { app, raw: base, ratio: app.rps / base.rps, restRssMb: restRss };
+    print();
+    print('## Public intake, 50 connections, fresh SQLite database');
+    print(`service  : ${app.rps.toFixed(0)} req/s, p50 ${app.p50} ms, p99 ${app.p99} ms, errors ${app.errors}, non-2xx ${app.non2xx}`);
+    print(`raw http : ${base.rps.toFixed(0)} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors}, non-2xx ${base.non2xx}`);
+    print(`ratio    : ${(app.rps / base.rps).toFixed(2)} of raw throughput`);
+    print(`memory   : RSS at rest ${restRss} MB, max under intake load ${app.maxRssMb} MB`);
+  }
+
+  // 2. The big database.
+  if (!existsSync(opts.database)) {
+    print();
+    print(`seeding ${opts.complaints} complaints into ${opts.database} …`);
+    const t = Date.now();
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed-load.ts', '--complaints', String(opts.complaints), '--database', `sqlite:${opts.database}`], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('seed:load failed');
+    results.seedSeconds = (Date.now() - t) / 1000;
+    print(`seeded in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  }
+  const service = await startService(opts.database, 3903);
+  const base = 'http://127.0.0.1:3903';
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const getJson = async (path: string) => {
+    const res = await fetch(base + path, { headers: auth });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    return res.json();
+  };
+  const restRss = rssMb(service.pid!);
+
+  // Plain SQL on the same file, through the same driver, for the ratios.
+  const raw = new DataSource({ type: 'sqlite', database: opts.database, enableWAL: true, busyTimeout: 10_000 });
+  await raw.initialize();
+  const [{ n: total }] = await raw.query('SELECT COUNT(*) AS n FROM complaints');
+  print();
+  print(`## Reads on a database of ${total} complaints (service p50/p99 vs plain SQL p50/p99, sequential requests)`);
+  const today = dateInZone(new Date(), TZ);
+  const lastYear = { from: addDays(today, -365), to: addDays(today, -1) };
+  const fromMs = Date.parse(`${lastYear.from}T00:00:00+05:00`);
+  const toMs = Date.parse(`${today}T00:00:00+05:00`);
+  const O = "CASE WHEN c.status = 'resolved' THEN c.outcome END";
+  const [deep] = await raw.query('SELECT received_at, id FROM complaints ORDER BY received_at DESC, id DESC LIMIT 1 OFFSET 10000');
+  const deepCursor = Buffer.from(JSON.stringify([Number(deep.received_at), Number(deep.id)]), 'utf8').toString('base64url');
+  const cases: { name: string; path: string; sql: string; params: unknown[] }[] = [
+    { name: 'triage list, first page', path: '/api/v1/complaints?limit=25', sql: 'SELECT * FROM complaints ORDER BY received_at DESC, id DESC LIMIT 26', params: [] },
+    {
+      name: 'triage list, 10,000 rows deep',
+      path: `/api/v1/complaints?limit=25&cursor=${deepCursor}`,
+      sql: 'SELECT * FROM complaints WHERE (received_at < ? OR (received_at = ? AND id < ?)) ORDER BY received_at DESC, id DESC LIMIT 26',
+      params: [deep.received_at, deep.received_at, deep.id],
+    },
+    {
+      name: 'stats/resolution, last 365 days',
+      path: `/api/v1/stats/resolution?from=${lastYear.from}&to=${lastYear.to}`,
+      sql: `SELECT ${O} AS o, COUNT(*) AS n FROM complaints c WHERE c.status <> 'rejected' AND c.received_at >= ? AND c.received_at < ? GROUP BY ${O}`,
+      params: [fromMs, toMs],
+    },
+    {
+      name: 'stats/resolution, all time, by category',
+      path: '/api/v1/stats/resolution?groupBy=category',
+      sql: `SELECT c.category, ${O} AS o, COUNT(*) AS n FROM complaints c WHERE c.status <> 'rejected' GROUP BY c.category, ${O}`,
+      params: [],
+    },
+    {
+      name: 'stats/resolution, all time, by key population',
+      path: '/api/v1/stats/resolution?groupBy=keyPopulation',
+      sql: `SELECT k.key_population, ${O} AS o, COUNT(*) AS n FROM complaints c LEFT JOIN complaint_key_populations k ON k.complaint_id = c.id WHERE c.status <> 'rejected' GROUP BY k.key_population, ${O}`,
+      params: [],
+    },
+    {
+      name: 'stats/resolution, last 365 days, by quarter, one city',
+      path: `/api/v1/stats/resolution?from=${lastYear.from}&to=${lastYear.to}&groupBy=quarter&city=2`,
+      sql: `SELECT c.received_quarter, ${O} AS o, COUNT(*) AS n FROM complaints c WHERE c.status <> 'rejected' AND c.city_id = 2 AND c.received_at >= ? AND c.received_at < ? GROUP BY c.received_quarter, ${O}`,
+      params: [fromMs, toMs],
+    },
+    {
+      name: 'stats/sla, last 365 days',
+      path: `/api/v1/stats/sla?from=${lastYear.from}&to=${lastYear.to}`,
+      sql: `SELECT e.facility_id, COUNT(*), SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) FROM escalations e WHERE e.created_at >= ? AND e.created_at < ? GROUP BY e.facility_id`,
+      params: [fromMs, toMs],
+    },
+    {
+      name: 'stats/feedback, last 365 days',
+      path: `/api/v1/stats/feedback?from=${lastYear.from}&to=${lastYear.to}`,
+      sql: 'SELECT facility_id, quarter, COUNT(*), AVG(overall * 1.0) FROM feedback WHERE created_at >= ? AND created_at < ? GROUP BY facility_id, quarter',
+      params: [fromMs, toMs],
+    },
+    { name: 'stats/councils, this year', path: '/api/v1/stats/councils', sql: 'SELECT council_id, COUNT(*) FROM terms GROUP BY council_id', params: [] },
+  ];
+  const reads: Record<string, unknown>[] = [];
+  for (const c of cases) {
+    const svc = await timeRequests(20, () => getJson(c.path));
+    const sql = await timeRequests(5, () => raw.query(c.sql, c.params));
+    reads.push({ name: c.name, service: svc, sql });
+    print(`${c.name.padEnd(52)} service ${f1(svc.p50).padStart(7)} / ${f1(svc.p99).padStart(7)} ms   plain SQL ${f1(sql.p50).padStart(7)} / ${f1(sql.p99).padStart(7)} ms`);
+  }
+  results.reads = reads;
+
+  // 3. Intake alone and beside a statistics loop, on the big database.
+  print();
+  print('## Intake p99 with a statistics query looping beside it (big database)');
+  const intakeUrl = `${base}/api/v1/public/complaints`;
+  await intakeLoad(intakeUrl, 1, 2);
+  const alone = await intakeLoad(intakeUrl, 1, opts.duration, service.pid);
+  let looping = true;
+  let statsRuns = 0;
+  const loop = (async () => {
+    while (looping) {
+      await getJson('/api/v1/stats/resolution?groupBy=keyPopulation');
+      await getJson(`/api/v1/stats/sla?from=${lastYear.from}&to=${lastYear.to}`);
+      statsRuns += 2;
+    }
+  })();
+  const beside = await intakeLoad(intakeUrl, 1, opts.duration, service.pid);
+  looping = false;
+  await loop;
+  results.stall = { alone, beside, statsRuns };
+  print(`intake alone         : ${alone.rps.toFixed(0)} req/s, p50 ${alone.p50} ms, p99 ${alone.p99} ms`);
+  print(`intake beside stats  : ${beside.rps.toFixed(0)} req/s, p50 ${beside.p50} ms, p99 ${beside.p99} ms (${statsRuns} statistics requests meanwhile)`);
+  print(`p99 ratio            : ${(beside.p99 / alone.p99).toFixed(2)}`);
+  print(`memory               : RSS at rest ${restRss} MB, max under intake load ${Math.max(alone.maxRssMb ?? 0, beside.maxRssMb ?? 0)} MB`);
+  results.bigDbMemory = { restRssMb: restRss, loadRssMb: Math.max(alone.maxRssMb ?? 0, beside.maxRssMb ?? 0) };
+  await raw.destroy();
+  await stop(service);
+
+  // 4. Escalations, measured by the escalations feature's own bench.
+  print();
+  print('## Escalations');
+  const escBench = join(__dirname, 'escalations.bench.ts');
+  if (opts.skipEscalations || !existsSync(escBench)) print('skipped (bench/escalations.bench.ts not present or --skip-escalations)');
+  else {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(escBench);
+      const r = await mod.runEscalationsBench(1000);
+      results.escalations = r;
+      print(mod.formatEscalationsBench ? mod.formatEscalationsBench(r) : JSON.stringify(r));
+    } catch (err) {
+      print(`escalations bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  rmSync(scratch, { recursive: true, force: true });
+  writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(DATA, 'bench-results.txt'), out.join('\n') + '\n');
+  print();
+  print('results: data/bench-results.json, data/bench-results.txt');
+  process.exit(0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Database } from '../database/database.service';
+import { placeholders } from './sql-dialect';
+
+/**
+ * Read connection for statistics and exports. TypeORM drives SQLite over one connection, so a
+ * 300 ms aggregate on it would hold every intake write queued behind it. A second connection to
+ * the same file reads a WAL snapshot on its own libuv thread while the main connection keeps
+ * writing. PostgreSQL already reads from a pool, so it uses the app's connection.
+ */
+@Injectable()
+export class StatsReader implements OnModuleDestroy {
+  private source: DataSource | null = null;
+  private ready: Promise<DataSource> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get isSqlite(): boolean {
+    return this.db.isSqlite;
+  }
+
+  /** `sql` uses `?` placeholders on both dialects. */
+  async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const text = placeholders(sql, this.db.isSqlite);
+    const cfg = this.config.database;
+    if (cfg.type !== 'sqlite' || cfg.path === ':memory:') return this.db.manager.query(text, params);
+    this.ready ??= (async () => {
+      const source = new DataSource({ type: 'sqlite', database: cfg.path, busyTimeout: 10_000, logging: false, entities: [] });
+      await source.initialize();
+      this.source = source;
+      return source;
+    })();
+    return (await this.ready).query(text, params);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.ready) await this.ready.catch(() => undefined);
+    if (this.source?.isInitialized) await this.source.destroy();
+  }
+}
