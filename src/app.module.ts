@@ -43,8 +43,6 @@ export class AppModule {
           throttlers: [{ name: 'public', ttl: 60_000, limit: config.publicRateLimit || Number.MAX_SAFE_INTEGER }],
           // 0 turns public limits off (benchmarks only).
           skipIf: () => config.publicRateLimit === 0,
-          // One allowance per client across all public routes, not one per route.
-          generateKey: (_ctx, tracker, name) => `${name}-${tracker}`,
         }),
         DatabaseModule,
         RedisModule,

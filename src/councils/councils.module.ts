@@ -10,6 +10,6 @@ import { ReferenceDataService } from './reference-data.service';
 @Module({
   controllers: [CitiesController, CouncilsController, MembersController],
   providers: [ReferenceDataService, CouncilsRepository, CouncilsService, MembersService],
-  exports: [CouncilsService],
+  exports: [CouncilsService, MembersService],
 })
 export class CouncilsModule {}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { dateInZone } from '../common/dates';
 import { Complaint } from '../complaints/complaint.entity';
 import { ContactDetails } from '../complaints/contact-cipher';
@@ -30,6 +31,7 @@ export class EscalationLinkService {
     private readonly db: Database,
     private readonly escalations: EscalationsService,
     private readonly contacts: ContactReader,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,6 +40,18 @@ export class EscalationLinkService {
     const esc = await this.escalations.findByToken(em, token);
     const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
     const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
+    const contact = esc.discloseIdentity ? await this.contacts.read(complaint) : null;
+    if (contact) {
+      // Opening the link changes nothing about the case, but every reveal of contact details is audited.
+      await this.db.transaction((tx) =>
+        this.audit.record(tx, { kind: 'facility_link', userId: null }, {
+          action: 'complaint.contact_reveal',
+          entity: 'complaint',
+          entityId: complaint.id,
+          details: { via: 'facility_link', escalationId: esc.id },
+        }),
+      );
+    }
     return {
       escalationId: esc.id,
       complaintReference: complaint.reference,
@@ -48,7 +62,7 @@ export class EscalationLinkService {
       dueDate: dateInZone(esc.dueAt, this.config.timeZone),
       linkExpiresAt: esc.tokenExpiresAt.toISOString(),
       responseState: esc.responseState,
-      contact: esc.discloseIdentity ? await this.contacts.read(complaint) : null,
+      contact,
     };
   }
 }

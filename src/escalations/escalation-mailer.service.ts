@@ -119,6 +119,18 @@ export class EscalationMailer {
       if (send.audience === 'facility' && send.escalationId && send.step === 'initial') {
         await em.update(Escalation, { id: send.escalationId, deliveryState: 'queued' }, { deliveryState: 'sent', updatedAt: now });
       }
+      if (send.audience === 'facility' && send.escalationId) {
+        const esc = await em.findOne(Escalation, { where: { id: send.escalationId } });
+        // With the complainant's consent the facility mail carries their contact: a disclosure, audited.
+        if (esc?.discloseIdentity) {
+          await this.audit.record(em, SYSTEM_ACTOR, {
+            action: 'complaint.contact_disclosed',
+            entity: 'complaint',
+            entityId: esc.complaintId,
+            details: { via: 'facility_mail', escalationId: esc.id, step: send.step },
+          });
+        }
+      }
     });
   }
 

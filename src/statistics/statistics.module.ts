@@ -9,6 +9,6 @@ import { StatisticsService } from './statistics.service';
 @Module({
   controllers: [StatisticsController],
   providers: [StatsReader, StatisticsRepository, StatisticsService, SlaStatisticsService, StatsRollupService],
-  exports: [StatsReader, StatisticsRepository, StatisticsService],
+  exports: [StatsReader, StatisticsRepository, StatisticsService, SlaStatisticsService],
 })
 export class StatisticsModule {}

@@ -1,5 +1,4 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuditRepository } from '../audit/audit.repository';
@@ -47,17 +46,10 @@ export class AdminPagesController {
     private readonly facilities: FacilitiesService,
     private readonly users: UsersService,
     private readonly db: Database,
-    private readonly moduleRef: ModuleRef,
+    private readonly sla: SlaStatisticsService,
+    private readonly members: MembersService,
+    private readonly audit: AuditRepository,
   ) {}
-
-  /** Providers their modules keep private; looked up, not re-implemented. */
-  private optional<T>(type: new (...args: never[]) => T): T | null {
-    try {
-      return this.moduleRef.get(type, { strict: false });
-    } catch {
-      return null;
-    }
-  }
 
   @Get('dashboard')
   async dashboard(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') fromRaw?: string, @Query('to') toRaw?: string) {
@@ -93,20 +85,12 @@ export class AdminPagesController {
     ];
     const outcomeMax = Math.max(1, ...outcomeBars.map((b) => b.value ?? 0));
 
-    let slaBars: Bar[] = [];
-    const sla = this.optional(SlaStatisticsService);
-    if (sla) {
-      try {
-        const report = await sla.sla(actor, { from, to });
-        slaBars = report.items.map((i) => ({
-          label: i.facility ?? String(i.facilityId),
-          value: i.respondedWithinSla?.share ?? null,
-          display: i.suppressed || !i.respondedWithinSla || i.respondedWithinSla.share === null ? '–' : `${fmtPct(i.respondedWithinSla.share)} (${i.respondedWithinSla.count} / ${i.escalations})`,
-        }));
-      } catch {
-        slaBars = [];
-      }
-    }
+    const slaReport = await this.sla.sla(actor, { from, to });
+    const slaBars: Bar[] = slaReport.items.map((i) => ({
+      label: i.facility ?? String(i.facilityId),
+      value: i.respondedWithinSla?.share ?? null,
+      display: i.suppressed || !i.respondedWithinSla || i.respondedWithinSla.share === null ? '–' : `${fmtPct(i.respondedWithinSla.share)} (${i.respondedWithinSla.count} / ${i.escalations})`,
+    }));
     const feedback = await this.stats.feedback(actor, { from, to });
     // Quarters of one facility are combined, weighted by the number of ratings.
     const perFacility = new Map<string, { sum: number; n: number }>();
@@ -151,10 +135,8 @@ export class AdminPagesController {
     const { dto, errors } = await validateForm(CreateMemberDto, { name: formString(body.name).trim(), constituency: formString(body.constituency), termStart: formString(body.termStart) });
     if (!councilId) errors['councilId'] = 'validation.required';
     if (Object.keys(errors).length) return this.renderCouncils(req, reply, body, errors, 400);
-    const members = this.optional(MembersService);
-    if (!members) return this.renderCouncils(req, reply, body, { form: 'admin.notAvailable' }, 501);
     try {
-      await members.create(req.actor!, councilId!, dto);
+      await this.members.create(req.actor!, councilId!, dto);
     } catch (err) {
       if (err instanceof DomainError && err.status < 500) return this.renderCouncils(req, reply, body, { form: 'admin.refused' }, err.status, undefined, err.message);
       throw err;
@@ -266,8 +248,7 @@ export class AdminPagesController {
 
   @Get('audit')
   async auditPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('cursor') cursor?: string) {
-    const repo = this.optional(AuditRepository);
-    const page = repo ? await repo.find({ cursor: formInt(cursor), limit: 100 }) : { items: [], nextCursor: null };
+    const page = await this.audit.find({ cursor: formInt(cursor), limit: 100 });
     return this.renderer.render(req, reply, 'admin-audit', { items: page.items, nextCursor: page.nextCursor });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AcceptLanguageResolver, CookieResolver, I18nModule } from 'nestjs-i18n';
 import { join } from 'node:path';
+import { AuditModule } from '../audit/audit.module';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { CouncilsModule } from '../councils/councils.module';
 import { EscalationsModule } from '../escalations/escalations.module';
@@ -32,6 +33,7 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
       resolvers: [new CookieResolver([LANG_COOKIE]), AcceptLanguageResolver],
       logging: false,
     }),
+    AuditModule,
     ComplaintsModule,
     EscalationsModule,
     CouncilsModule,
