@@ -40,6 +40,11 @@ async function waitForRedis(port: number): Promise<void> {
 
 export default async function globalSetup(): Promise<void> {
   mkdirSync(STATE_DIR, { recursive: true });
+  process.stdout.write(
+    process.env.TEST_DATABASE === 'postgres'
+      ? `\nTests run on PostgreSQL (${(process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres').replace(/\/\/[^@/]*@/, '//')}), one database per test app\n`
+      : '\nTests run on SQLite, one database file per test app\n',
+  );
   const hasBinary = spawnSync('redis-server', ['--version']).status === 0;
   if (hasBinary) {
     const port = await freePort();
