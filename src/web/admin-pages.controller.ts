@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuditRepository } from '../audit/audit.repository';
@@ -17,8 +17,9 @@ import { horizontalBars, columns, Bar } from './svg-charts';
 import { WebExceptionFilter } from './web-exception.filter';
 import { formInt, formString } from './web-forms';
 import { DomainError } from '../common/domain-errors';
-import { CreateUserDto } from '../users/create-user.dto';
-import { CreateFacilityDto } from '../facilities/dto/facility.dto';
+import { CreateUserDto, UpdateUserDto } from '../users/create-user.dto';
+import { CreateFacilityDto, UpdateFacilityDto } from '../facilities/dto/facility.dto';
+import { ParseIdPipe } from '../common/parse-id.pipe';
 import { CreateMemberDto } from '../councils/dto/member.dto';
 import { MembersService } from '../councils/members.service';
 import { FACILITY_TYPES, LANGUAGES } from '../facilities/facility.constants';
@@ -196,6 +197,62 @@ export class AdminPagesController {
     return reply.redirect('/admin/facilities?done=1', 303);
   }
 
+  @Get('facilities/:id/edit')
+  async editFacilityPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
+    const f = await this.facilities.get(req.actor!, id);
+    const values = { name: f.name, cityId: f.cityId, type: f.type, parentId: f.parentId ?? '', contactEmails: f.contactEmails.join(', '), language: f.language, slaDays: f.slaDays };
+    return this.renderEditFacility(req, reply, id, values, {});
+  }
+
+  private async renderEditFacility(req: WebRequest, reply: FastifyReply, id: number, values: Record<string, unknown>, errors: FieldErrors, status = 200, refusal?: string) {
+    const facility = await this.facilities.get(req.actor!, id);
+    const list = await this.facilities.list(req.actor!, {});
+    const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
+    return this.renderer.render(
+      req,
+      reply,
+      'admin-facility-edit',
+      {
+        facility,
+        // The service refuses cycles and non-authority parents; the list only offers the likely choices.
+        parents: list.filter((f) => f.type === 'authority' && f.id !== id),
+        cities,
+        types: FACILITY_TYPES,
+        languages: LANGUAGES,
+        values,
+        errors,
+        refusal,
+      },
+      status,
+    );
+  }
+
+  @Post('facilities/:id')
+  async updateFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
+    const emails = formString(body.contactEmails)
+      .split(/[\s,;]+/)
+      .filter(Boolean);
+    const parentRaw = formString(body.parentId).trim();
+    const { dto, errors } = await validateForm(UpdateFacilityDto, {
+      name: formString(body.name).trim(),
+      cityId: formInt(body.cityId),
+      type: formString(body.type),
+      contactEmails: emails,
+      language: formString(body.language),
+      slaDays: formInt(body.slaDays),
+      // An empty choice removes the parent (top of the ladder); anything unreadable is reported, not dropped.
+      parentId: parentRaw === '' ? null : (formInt(parentRaw) ?? parentRaw),
+    });
+    if (Object.keys(errors).length) return this.renderEditFacility(req, reply, id, body, errors, 400);
+    try {
+      await this.facilities.update(req.actor!, id, dto);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500 && err.status !== 404) return this.renderEditFacility(req, reply, id, body, { form: 'admin.refused' }, err.status, err.message);
+      throw err;
+    }
+    return reply.redirect('/admin/facilities?done=1', 303);
+  }
+
   @Get('users')
   usersPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
     return this.renderUsers(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
@@ -241,6 +298,20 @@ export class AdminPagesController {
       await this.users.create(req.actor!, dto);
     } catch (err) {
       if (err instanceof DomainError && err.status < 500) return this.renderUsers(req, reply, kept, { form: 'admin.refused' }, err.status, undefined, err.message);
+      throw err;
+    }
+    return reply.redirect('/admin/users?done=1', 303);
+  }
+
+  @Post('users/:id/active')
+  async setUserActive(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
+    const raw = formString(body.active);
+    const { dto, errors } = await validateForm(UpdateUserDto, { active: raw === 'true' ? true : raw === 'false' ? false : raw });
+    if (Object.keys(errors).length) return this.renderUsers(req, reply, {}, { form: 'validation.invalid' }, 400);
+    try {
+      await this.users.update(req.actor!, id, dto);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500 && err.status !== 404) return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, err.status, undefined, err.message);
       throw err;
     }
     return reply.redirect('/admin/users?done=1', 303);

@@ -1,17 +1,25 @@
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { In } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { Public } from '../auth/auth.decorators';
 import { DomainError } from '../common/domain-errors';
-import { CATEGORIES, DECLINE_REASONS, OUTCOMES, PRIORITIES, REJECT_REASONS } from '../complaints/complaint.constants';
+import { AGE_GROUPS, CATEGORIES, CHANNELS, DECLINE_REASONS, GENDERS, KEY_POPULATIONS, OUTCOMES, PRIORITIES, REJECT_REASONS, RESPONSIBLE_PARTY_TYPES } from '../complaints/complaint.constants';
 import { ComplaintsService } from '../complaints/complaints.service';
+import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
+import { StaffComplaintDto } from '../complaints/dto/create-complaint.dto';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { secureCookies } from './web-cookies';
 import { ReopenDto, ResolutionDto, TriageDto } from '../complaints/dto/complaint-actions.dto';
 import { ComplaintQueryDto } from '../complaints/dto/complaint-query.dto';
 import { City } from '../councils/city.entity';
 import { CouncilsService } from '../councils/councils.service';
+import { TERM_END_REASONS } from '../councils/council.constants';
+import { AddTermDto, CreateTrainingDto, EndTermDto } from '../councils/dto/member.dto';
+import { MembersService } from '../councils/members.service';
 import { Training } from '../councils/training.entity';
 import { Database } from '../database/database.service';
 import { CreateEscalationDto } from '../escalations/escalation.dto';
@@ -20,13 +28,15 @@ import { EscalationsService } from '../escalations/escalations.service';
 import { Facility } from '../facilities/facility.entity';
 import type { FieldErrors } from './web-errors';
 import { WebExceptionFilter } from './web-exception.filter';
-import { formInt, formOptional, formString } from './web-forms';
+import { formBool, formInt, formList, formOptional, formString } from './web-forms';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { StaffPage, WebGuard } from './web.guard';
 
 type Summary = Awaited<ReturnType<ComplaintsService['list']>>['items'][number];
 const BOARD_LIMIT = 50;
+const INTAKE_COOKIE = 'kpac_intake_done';
+const INTAKE_DONE_PATH = '/staff/intake/done';
 
 /** Council members' (and admins') pages: the triage board, a complaint with its actions, the council. */
 @ApiExcludeController()
@@ -42,6 +52,9 @@ export class StaffPagesController {
     private readonly escalationsRepo: EscalationsRepository,
     private readonly councils: CouncilsService,
     private readonly db: Database,
+    private readonly members: MembersService,
+    private readonly intake: ComplaintIntakeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -227,18 +240,208 @@ export class StaffPagesController {
 
   @Get('council')
   @StaffPage('kpac_member', 'admin')
-  async council(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('id') idRaw?: string) {
+  async council(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('id') idRaw?: string, @Query('done') done?: string) {
     const actor: Actor = req.actor!;
     const councilId = actor.kind === 'kpac_member' ? actor.councilId! : formInt(idRaw);
     if (!councilId) return reply.redirect('/admin/councils', 303);
+    return this.renderCouncil(req, reply, councilId, { flash: done ? 'case.done' : undefined });
+  }
+
+  private async renderCouncil(
+    req: WebRequest,
+    reply: FastifyReply,
+    councilId: number,
+    state: { which?: string; values?: Record<string, unknown>; errors?: FieldErrors; refusal?: string; flash?: string },
+    status = 200,
+  ) {
+    const actor: Actor = req.actor!;
     const council = await this.councils.get(actor, councilId);
     const memberIds = [...new Set([...council.seatHolders, ...council.upcomingTerms].map((s) => s.memberId))];
     const trainings = memberIds.length ? await this.db.manager.find(Training, { where: { memberId: In(memberIds) }, order: { date: 'DESC' } }) : [];
     const endingSoon = new Set(council.termsEndingSoon.map((t) => t.termId));
-    return this.renderer.render(req, reply, 'council', {
-      council,
-      trainings,
-      endingSoon,
+    return this.renderer.render(
+      req,
+      reply,
+      'council',
+      {
+        council,
+        trainings,
+        endingSoon,
+        canManage: actor.kind === 'admin',
+        endReasons: TERM_END_REASONS,
+        which: state.which,
+        values: state.values ?? {},
+        errors: state.errors ?? {},
+        refusal: state.refusal,
+        flash: state.flash,
+      },
+      status,
+    );
+  }
+
+  /** The three council-page forms of an admin: end a term early, record a training, renew a term. */
+  private async memberAction(
+    req: WebRequest,
+    reply: FastifyReply,
+    body: Record<string, unknown>,
+    which: 'end' | 'training' | 'renew',
+    run: (memberId: number) => Promise<{ dtoErrors: FieldErrors; apply?: () => Promise<unknown> }>,
+  ) {
+    const councilId = formInt(body.councilId);
+    if (!councilId) return reply.redirect('/admin/councils', 303);
+    const memberId = formInt(body.memberId);
+    const errors: FieldErrors = {};
+    const { dtoErrors, apply } = await run(memberId ?? 0);
+    for (const [k, v] of Object.entries(dtoErrors)) errors[`${which}.${k}`] = v;
+    if (!memberId) errors[`${which}.memberId`] = 'validation.required';
+    if (Object.keys(errors).length) return this.renderCouncil(req, reply, councilId, { which, values: body, errors }, 400);
+    try {
+      await apply!();
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) return this.renderCouncil(req, reply, councilId, { which, values: body, errors: { form: 'admin.refused' }, refusal: err.message }, err.status);
+      throw err;
+    }
+    return reply.redirect(`/staff/council?id=${councilId}&done=1`, 303);
+  }
+
+  @Post('council/end')
+  @StaffPage('admin')
+  async endTerm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    return this.memberAction(req, reply, body, 'end', async (memberId) => {
+      const { dto, errors } = await validateForm(EndTermDto, { reason: formString(body.reason), endedOn: formString(body.endedOn) });
+      return { dtoErrors: errors, apply: () => this.members.end(req.actor!, memberId, dto) };
     });
+  }
+
+  @Post('council/training')
+  @StaffPage('admin')
+  async addTraining(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    return this.memberAction(req, reply, body, 'training', async (memberId) => {
+      const { dto, errors } = await validateForm(CreateTrainingDto, { topic: formString(body.topic).trim(), date: formString(body.date) });
+      return { dtoErrors: errors, apply: () => this.members.addTraining(req.actor!, memberId, dto) };
+    });
+  }
+
+  @Post('council/renew')
+  @StaffPage('admin')
+  async renewTerm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    return this.memberAction(req, reply, body, 'renew', async (memberId) => {
+      // A renewal is a new term of the same member; the constituency carries over from the last term.
+      const { dto, errors } = await validateForm(AddTermDto, { termStart: formString(body.termStart) });
+      return { dtoErrors: errors, apply: () => this.members.addTerm(req.actor!, memberId, dto) };
+    });
+  }
+
+  /** A complaint taken on paper, by phone or in outreach, entered by a member (their own city) or an admin. */
+  @Get('intake')
+  @StaffPage('kpac_member', 'admin')
+  intakePage(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+    return this.renderIntake(req, reply, { channel: 'paper_form' }, {});
+  }
+
+  private async renderIntake(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, refusal?: string) {
+    const actor: Actor = req.actor!;
+    const cities = await this.db.manager.find(City, { where: actor.kind === 'kpac_member' ? { id: actor.cityId! } : {}, order: { name: 'ASC' } });
+    const facilities = await this.db.manager.find(Facility, { where: actor.kind === 'kpac_member' ? { cityId: actor.cityId! } : {}, order: { name: 'ASC' } });
+    return this.renderer.render(
+      req,
+      reply,
+      'intake',
+      {
+        cities,
+        facilities,
+        cityById: new Map(cities.map((c) => [c.id, c])),
+        fixedCity: actor.kind === 'kpac_member' ? cities[0] : null,
+        channels: CHANNELS.filter((c) => c !== 'web'),
+        categories: CATEGORIES,
+        keyPopulations: KEY_POPULATIONS,
+        genders: GENDERS,
+        ageGroups: AGE_GROUPS,
+        parties: RESPONSIBLE_PARTY_TYPES,
+        values,
+        errors,
+        refusal,
+      },
+      status,
+    );
+  }
+
+  @Post('intake')
+  @StaffPage('kpac_member', 'admin')
+  async intakeSubmit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+    const actor: Actor = req.actor!;
+    const values = {
+      cityId: actor.kind === 'kpac_member' ? String(actor.cityId) : formString(body.cityId),
+      facilityId: formString(body.facilityId),
+      channel: formString(body.channel),
+      receivedAt: formString(body.receivedAt),
+      category: formString(body.category),
+      description: formString(body.description),
+      desiredOutcome: formString(body.desiredOutcome),
+      incidentDate: formString(body.incidentDate),
+      responsiblePartyType: formString(body.responsiblePartyType),
+      keyPopulations: formList(body.keyPopulations),
+      gender: formString(body.gender),
+      ageGroup: formString(body.ageGroup),
+      phone: formString(body.phone),
+      email: formString(body.email),
+      otherContact: formString(body.otherContact),
+      mayContact: formBool(body.mayContact),
+      disclose: formBool(body.disclose),
+    };
+    const contact = { phone: formOptional(body.phone), email: formOptional(body.email), other: formOptional(body.otherContact) };
+    const hasContact = Object.values(contact).some((v) => v !== undefined);
+    const { dto, errors } = await validateForm(StaffComplaintDto, {
+      // A member's complaints are always for their own city, whatever the form says.
+      cityId: formInt(values.cityId) ?? (values.cityId === '' ? undefined : -1),
+      facilityId: values.facilityId === '' ? undefined : (formInt(values.facilityId) ?? -1),
+      channel: values.channel,
+      receivedAt: formOptional(values.receivedAt),
+      category: values.category,
+      description: values.description.trim() === '' ? '' : values.description,
+      desiredOutcome: formOptional(values.desiredOutcome),
+      incidentDate: formOptional(values.incidentDate),
+      responsiblePartyType: formOptional(values.responsiblePartyType),
+      keyPopulations: values.keyPopulations,
+      gender: formOptional(values.gender),
+      ageGroup: formOptional(values.ageGroup),
+      contact: hasContact ? contact : undefined,
+      consents: { mayContact: values.mayContact, discloseIdentityToFacility: values.disclose },
+    });
+    const fieldErrors: FieldErrors = {};
+    for (const [k, v] of Object.entries(errors)) fieldErrors[k === 'contact.other' ? 'otherContact' : k.startsWith('contact.') ? k.slice(8) : k] ??= v;
+    if (Object.keys(fieldErrors).length) return this.renderIntake(req, reply, values, fieldErrors, 400);
+    try {
+      const result = await this.intake.submitStaff(actor, dto);
+      reply.setCookie(INTAKE_COOKIE, JSON.stringify(result), {
+        path: INTAKE_DONE_PATH,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies(this.config),
+        signed: true,
+        maxAge: 30 * 60,
+      });
+      return reply.redirect(INTAKE_DONE_PATH, 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.status < 500) return this.renderIntake(req, reply, values, { form: 'admin.refused' }, err.status, err.message);
+      throw err;
+    }
+  }
+
+  /** The tracking code is shown this once, for the member to hand to the person; the cookie is cleared. */
+  @Get('intake/done')
+  @StaffPage('kpac_member', 'admin')
+  intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+    const raw = req.cookies?.[INTAKE_COOKIE];
+    const unsigned = raw ? reply.unsignCookie(raw) : null;
+    let result: { id?: number; reference: string; trackingCode: string } | null = null;
+    try {
+      result = unsigned?.valid && unsigned.value ? JSON.parse(unsigned.value) : null;
+    } catch {
+      result = null;
+    }
+    if (!result) return reply.redirect('/staff', 303);
+    reply.clearCookie(INTAKE_COOKIE, { path: INTAKE_DONE_PATH });
+    return this.renderer.render(req, reply, 'intake-done', { result });
   }
 }
