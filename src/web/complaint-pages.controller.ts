@@ -14,7 +14,7 @@ import { FeedbackService } from '../complaints/feedback.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { FieldErrors } from './web-errors';
-import { formBool, formInt, formList, formOptional, formString } from './web-forms';
+import { complaintFormBody, complaintFormValues, formInt, formOptional, formString } from './web-forms';
 import { secureCookies } from './web-cookies';
 import { WebExceptionFilter } from './web-exception.filter';
 import { WebRenderer, WebRequest } from './web-renderer.service';
@@ -75,42 +75,10 @@ export class ComplaintPagesController {
   @Post('complain')
   @UseGuards(ThrottlerGuard)
   async complain(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
-    const values = {
-      cityId: formString(body.cityId),
-      facilityId: formString(body.facilityId),
-      category: formString(body.category),
-      description: formString(body.description),
-      desiredOutcome: formString(body.desiredOutcome),
-      incidentDate: formString(body.incidentDate),
-      responsiblePartyType: formString(body.responsiblePartyType),
-      keyPopulations: formList(body.keyPopulations),
-      gender: formString(body.gender),
-      ageGroup: formString(body.ageGroup),
-      phone: formString(body.phone),
-      email: formString(body.email),
-      otherContact: formString(body.otherContact),
-      mayContact: formBool(body.mayContact),
-      disclose: formBool(body.disclose),
-    };
+    const values = complaintFormValues(body);
     // "Show the services of this city" re-renders the form (the no-JavaScript path of city → facility).
     if (formString(body.action) === 'city') return this.renderForm(req, reply, { ...values, facilityId: '' }, {});
-    const contact = { phone: formOptional(body.phone), email: formOptional(body.email), other: formOptional(body.otherContact) };
-    const hasContact = Object.values(contact).some((v) => v !== undefined);
-    const plain: Record<string, unknown> = {
-      cityId: formInt(body.cityId) ?? (values.cityId === '' ? undefined : -1),
-      facilityId: values.facilityId === '' ? undefined : (formInt(body.facilityId) ?? -1),
-      category: values.category,
-      description: values.description.trim() === '' ? '' : values.description,
-      desiredOutcome: formOptional(body.desiredOutcome),
-      incidentDate: formOptional(body.incidentDate),
-      responsiblePartyType: formOptional(body.responsiblePartyType),
-      keyPopulations: values.keyPopulations,
-      gender: formOptional(body.gender),
-      ageGroup: formOptional(body.ageGroup),
-      contact: hasContact ? contact : undefined,
-      consents: { mayContact: values.mayContact, discloseIdentityToFacility: values.disclose },
-      website: formOptional(body.website),
-    };
+    const plain: Record<string, unknown> = { ...complaintFormBody(values), website: formOptional(body.website) };
     const { dto, errors } = await validateForm(PublicComplaintDto, plain);
     if (errors['cityId']) errors['cityId'] = 'validation.required';
     if (errors['category']) errors['category'] = 'validation.required';

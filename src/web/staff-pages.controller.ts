@@ -28,7 +28,7 @@ import { EscalationsService } from '../escalations/escalations.service';
 import { Facility } from '../facilities/facility.entity';
 import type { FieldErrors } from './web-errors';
 import { WebExceptionFilter } from './web-exception.filter';
-import { formBool, formInt, formList, formOptional, formString } from './web-forms';
+import { complaintFormBody, complaintFormValues, formInt, formOptional, formString } from './web-forms';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { StaffPage, WebGuard } from './web.guard';
@@ -371,42 +371,16 @@ export class StaffPagesController {
   async intakeSubmit(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
     const actor: Actor = req.actor!;
     const values = {
+      ...complaintFormValues(body),
+      // A member's complaints are always for their own city, whatever the form says.
       cityId: actor.kind === 'kpac_member' ? String(actor.cityId) : formString(body.cityId),
-      facilityId: formString(body.facilityId),
       channel: formString(body.channel),
       receivedAt: formString(body.receivedAt),
-      category: formString(body.category),
-      description: formString(body.description),
-      desiredOutcome: formString(body.desiredOutcome),
-      incidentDate: formString(body.incidentDate),
-      responsiblePartyType: formString(body.responsiblePartyType),
-      keyPopulations: formList(body.keyPopulations),
-      gender: formString(body.gender),
-      ageGroup: formString(body.ageGroup),
-      phone: formString(body.phone),
-      email: formString(body.email),
-      otherContact: formString(body.otherContact),
-      mayContact: formBool(body.mayContact),
-      disclose: formBool(body.disclose),
     };
-    const contact = { phone: formOptional(body.phone), email: formOptional(body.email), other: formOptional(body.otherContact) };
-    const hasContact = Object.values(contact).some((v) => v !== undefined);
     const { dto, errors } = await validateForm(StaffComplaintDto, {
-      // A member's complaints are always for their own city, whatever the form says.
-      cityId: formInt(values.cityId) ?? (values.cityId === '' ? undefined : -1),
-      facilityId: values.facilityId === '' ? undefined : (formInt(values.facilityId) ?? -1),
+      ...complaintFormBody(values),
       channel: values.channel,
       receivedAt: formOptional(values.receivedAt),
-      category: values.category,
-      description: values.description.trim() === '' ? '' : values.description,
-      desiredOutcome: formOptional(values.desiredOutcome),
-      incidentDate: formOptional(values.incidentDate),
-      responsiblePartyType: formOptional(values.responsiblePartyType),
-      keyPopulations: values.keyPopulations,
-      gender: formOptional(values.gender),
-      ageGroup: formOptional(values.ageGroup),
-      contact: hasContact ? contact : undefined,
-      consents: { mayContact: values.mayContact, discloseIdentityToFacility: values.disclose },
     });
     const fieldErrors: FieldErrors = {};
     for (const [k, v] of Object.entries(errors)) fieldErrors[k === 'contact.other' ? 'otherContact' : k.startsWith('contact.') ? k.slice(8) : k] ??= v;

@@ -24,3 +24,43 @@ export function formBool(v: unknown): boolean {
   const s = formString(v);
   return s === 'on' || s === 'true' || s === '1' || s === 'yes';
 }
+
+/** The fields the public complaint form and staff intake share, as the form sent them (kept for re-rendering). */
+export function complaintFormValues(body: Record<string, unknown>) {
+  return {
+    cityId: formString(body.cityId),
+    facilityId: formString(body.facilityId),
+    category: formString(body.category),
+    description: formString(body.description),
+    desiredOutcome: formString(body.desiredOutcome),
+    incidentDate: formString(body.incidentDate),
+    responsiblePartyType: formString(body.responsiblePartyType),
+    keyPopulations: formList(body.keyPopulations),
+    gender: formString(body.gender),
+    ageGroup: formString(body.ageGroup),
+    phone: formString(body.phone),
+    email: formString(body.email),
+    otherContact: formString(body.otherContact),
+    mayContact: formBool(body.mayContact),
+    disclose: formBool(body.disclose),
+  };
+}
+
+/** Those values shaped as the API's complaint body, for the same DTO validation the API runs. */
+export function complaintFormBody(values: ReturnType<typeof complaintFormValues>): Record<string, unknown> {
+  const contact = { phone: formOptional(values.phone), email: formOptional(values.email), other: formOptional(values.otherContact) };
+  return {
+    cityId: formInt(values.cityId) ?? (values.cityId === '' ? undefined : -1),
+    facilityId: values.facilityId === '' ? undefined : (formInt(values.facilityId) ?? -1),
+    category: values.category,
+    description: values.description.trim() === '' ? '' : values.description,
+    desiredOutcome: formOptional(values.desiredOutcome),
+    incidentDate: formOptional(values.incidentDate),
+    responsiblePartyType: formOptional(values.responsiblePartyType),
+    keyPopulations: values.keyPopulations,
+    gender: formOptional(values.gender),
+    ageGroup: formOptional(values.ageGroup),
+    contact: Object.values(contact).some((v) => v !== undefined) ? contact : undefined,
+    consents: { mayContact: values.mayContact, discloseIdentityToFacility: values.disclose },
+  };
+}
