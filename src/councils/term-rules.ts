@@ -34,8 +34,11 @@ export function holdsSeatOn(t: TermDates, date: string): boolean {
   return t.termStart <= date && date < effectiveEnd(t);
 }
 
-/** Most spans overlapping at any one moment inside [from, to). Empty spans count nowhere. */
-export function maxOverlap(spans: SeatSpan[], from: string, to: string): number {
+/**
+ * +1/−1 occupancy events of the spans clipped to [from, to), in date order. Ends sort before
+ * starts on the same date: a seat freed on a day can be taken that day. Empty spans count nowhere.
+ */
+function seatEvents(spans: SeatSpan[], from: string, to: string): Array<[string, number]> {
   const events: Array<[string, number]> = [];
   for (const s of spans) {
     const a = s.start > from ? s.start : from;
@@ -43,8 +46,12 @@ export function maxOverlap(spans: SeatSpan[], from: string, to: string): number 
     if (a >= b) continue;
     events.push([a, 1], [b, -1]);
   }
-  // Ends sort before starts on the same date: a seat freed on a day can be taken that day.
-  events.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1]));
+  return events.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1]));
+}
+
+/** Most spans overlapping at any one moment inside [from, to). Empty spans count nowhere. */
+export function maxOverlap(spans: SeatSpan[], from: string, to: string): number {
+  const events = seatEvents(spans, from, to);
   let current = 0;
   let max = 0;
   for (const [, delta] of events) {
@@ -80,14 +87,7 @@ export function vacanciesOn(terms: TermDates[], seats: number, today: string): n
 
 /** The first date in [from, to) on which `spans` already fill every seat, or null if none. */
 export function firstFullDate(spans: SeatSpan[], seats: number, from: string, to: string): string | null {
-  const events: Array<[string, number]> = [];
-  for (const s of spans) {
-    const a = s.start > from ? s.start : from;
-    const b = s.end < to ? s.end : to;
-    if (a >= b) continue;
-    events.push([a, 1], [b, -1]);
-  }
-  events.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1]));
+  const events = seatEvents(spans, from, to);
   let current = 0;
   for (const [date, delta] of events) {
     current += delta;

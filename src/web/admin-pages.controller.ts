@@ -16,7 +16,6 @@ import { Facility } from '../facilities/facility.entity';
 import { horizontalBars, columns, Bar } from './svg-charts';
 import { WebExceptionFilter } from './web-exception.filter';
 import { formInt, formString } from './web-forms';
-import { DomainError } from '../common/domain-errors';
 import { CreateUserDto, UpdateUserDto } from '../users/create-user.dto';
 import { CreateFacilityDto, UpdateFacilityDto } from '../facilities/dto/facility.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -26,7 +25,7 @@ import { FACILITY_TYPES, LANGUAGES } from '../facilities/facility.constants';
 import { CONSTITUENCIES } from '../councils/council.constants';
 import { ROLES } from '../users/user.constants';
 import { validateForm } from './web-validation';
-import type { FieldErrors } from './web-errors';
+import { FieldErrors, refusalOf } from './web-errors';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { StaffPage, WebGuard } from './web.guard';
 
@@ -139,8 +138,8 @@ export class AdminPagesController {
     try {
       await this.members.create(req.actor!, councilId!, dto);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) return this.renderCouncils(req, reply, body, { form: 'admin.refused' }, err.status, undefined, err.message);
-      throw err;
+      const refused = refusalOf(err);
+      return this.renderCouncils(req, reply, body, { form: 'admin.refused' }, refused.status, undefined, refused.message);
     }
     return reply.redirect('/admin/councils?done=1', 303);
   }
@@ -191,8 +190,8 @@ export class AdminPagesController {
     try {
       await this.facilities.create(req.actor!, dto);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) return this.renderFacilities(req, reply, body, { form: 'admin.refused' }, err.status, undefined, err.message);
-      throw err;
+      const refused = refusalOf(err);
+      return this.renderFacilities(req, reply, body, { form: 'admin.refused' }, refused.status, undefined, refused.message);
     }
     return reply.redirect('/admin/facilities?done=1', 303);
   }
@@ -247,8 +246,8 @@ export class AdminPagesController {
     try {
       await this.facilities.update(req.actor!, id, dto);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500 && err.status !== 404) return this.renderEditFacility(req, reply, id, body, { form: 'admin.refused' }, err.status, err.message);
-      throw err;
+      const refused = refusalOf(err, { keepNotFound: true });
+      return this.renderEditFacility(req, reply, id, body, { form: 'admin.refused' }, refused.status, refused.message);
     }
     return reply.redirect('/admin/facilities?done=1', 303);
   }
@@ -297,8 +296,8 @@ export class AdminPagesController {
     try {
       await this.users.create(req.actor!, dto);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) return this.renderUsers(req, reply, kept, { form: 'admin.refused' }, err.status, undefined, err.message);
-      throw err;
+      const refused = refusalOf(err);
+      return this.renderUsers(req, reply, kept, { form: 'admin.refused' }, refused.status, undefined, refused.message);
     }
     return reply.redirect('/admin/users?done=1', 303);
   }
@@ -311,8 +310,8 @@ export class AdminPagesController {
     try {
       await this.users.update(req.actor!, id, dto);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500 && err.status !== 404) return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, err.status, undefined, err.message);
-      throw err;
+      const refused = refusalOf(err, { keepNotFound: true });
+      return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, refused.status, undefined, refused.message);
     }
     return reply.redirect('/admin/users?done=1', 303);
   }

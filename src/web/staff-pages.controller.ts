@@ -26,7 +26,7 @@ import { CreateEscalationDto } from '../escalations/escalation.dto';
 import { EscalationsRepository, EscalationView } from '../escalations/escalations.repository';
 import { EscalationsService } from '../escalations/escalations.service';
 import { Facility } from '../facilities/facility.entity';
-import type { FieldErrors } from './web-errors';
+import { FieldErrors, refusalOf } from './web-errors';
 import { WebExceptionFilter } from './web-exception.filter';
 import { complaintFormBody, complaintFormValues, formInt, formOptional, formString } from './web-forms';
 import { WebRenderer, WebRequest } from './web-renderer.service';
@@ -298,8 +298,8 @@ export class StaffPagesController {
     try {
       await apply!();
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) return this.renderCouncil(req, reply, councilId, { which, values: body, errors: { form: 'admin.refused' }, refusal: err.message }, err.status);
-      throw err;
+      const refused = refusalOf(err);
+      return this.renderCouncil(req, reply, councilId, { which, values: body, errors: { form: 'admin.refused' }, refusal: refused.message }, refused.status);
     }
     return reply.redirect(`/staff/council?id=${councilId}&done=1`, 303);
   }
@@ -397,8 +397,8 @@ export class StaffPagesController {
       });
       return reply.redirect(INTAKE_DONE_PATH, 303);
     } catch (err) {
-      if (err instanceof DomainError && err.status < 500) return this.renderIntake(req, reply, values, { form: 'admin.refused' }, err.status, err.message);
-      throw err;
+      const refused = refusalOf(err);
+      return this.renderIntake(req, reply, values, { form: 'admin.refused' }, refused.status, refused.message);
     }
   }
 

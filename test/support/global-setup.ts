@@ -1,42 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, waitForRedis } from './queue-redis';
 
 /**
  * Tests need Redis. Start a private, throw-away redis-server on a free port when the binary is
  * installed (so no test ever touches a Redis it did not start); otherwise use REDIS_URL; otherwise stop.
  */
 export const STATE_DIR = join(__dirname, '..', '.tmp');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForRedis(port: number): Promise<void> {
-  const { default: Redis } = await import('ioredis');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    try {
-      await c.connect();
-      await c.ping();
-      c.disconnect();
-      return;
-    } catch {
-      c.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`private redis-server on port ${port} did not start`);
-}
 
 export default async function globalSetup(): Promise<void> {
   mkdirSync(STATE_DIR, { recursive: true });

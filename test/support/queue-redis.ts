@@ -13,6 +13,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Resolves once a redis-server answers PING on the port; fails after 10 s. */
+export async function waitForRedis(port: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      await c.connect();
+      await c.ping();
+      c.disconnect();
+      return;
+    } catch {
+      c.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`redis-server on port ${port} did not start`);
+}
+
 /**
  * A redis-server of the test's own (no persistence), so a test may stop, restart or flush it without
  * touching the Redis other tests share.
@@ -31,20 +49,7 @@ export class PrivateRedis {
 
   async start(): Promise<void> {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const c = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      try {
-        await c.connect();
-        await c.ping();
-        c.disconnect();
-        return;
-      } catch {
-        c.disconnect();
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error(`redis-server on ${this.port} did not start`);
+    await waitForRedis(this.port);
   }
 
   /** Stops the server; without persistence every job, delayed job and scheduler is gone. */
