@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { addDays, dateInZone } from '../src/common/dates';
 
@@ -31,21 +32,30 @@ const TZ = 'Asia/Dushanbe';
 const ADMIN_EMAIL = 'bench-admin@kpac.bench';
 const ADMIN_PASSWORD = 'bench-admin-password-1';
 
+const PHASES = ['intake', 'reads', 'stall', 'escalations'] as const;
+type Phase = (typeof PHASES)[number];
+
 interface Opts {
   complaints: number;
   database: string;
   duration: number;
-  skipEscalations: boolean;
+  only: Set<Phase>;
 }
 
 function parseArgs(): Opts {
   const a = process.argv.slice(2);
-  const o: Opts = { complaints: 1_000_000, database: join(DATA, 'bench-1m.sqlite'), duration: 10, skipEscalations: false };
+  const o: Opts = { complaints: 1_000_000, database: join(DATA, 'bench-1m.sqlite'), duration: 10, only: new Set(PHASES) };
   for (let i = 0; i < a.length; i++) {
     if (a[i] === '--complaints') o.complaints = Number(a[++i].replace(/_/g, ''));
     else if (a[i] === '--database') o.database = resolve(a[++i]);
     else if (a[i] === '--duration') o.duration = Number(a[++i]);
-    else if (a[i] === '--skip-escalations') o.skipEscalations = true;
+    else if (a[i] === '--skip-escalations') o.only.delete('escalations');
+    else if (a[i] === '--only') {
+      const wanted = a[++i].split(',');
+      const unknown = wanted.filter((w) => !(PHASES as readonly string[]).includes(w));
+      if (unknown.length) throw new Error(`--only takes ${PHASES.join(',')}; not ${unknown.join(',')}`);
+      o.only = new Set(wanted as Phase[]);
+    }
     else throw new Error(`unknown argument ${a[i]}`);
   }
   return o;
@@ -96,25 +106,47 @@ async function waitHttp(url: string, child: ChildProcess, seconds = 120): Promis
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-/** The real service as its own process, the way it runs in production (plus ts-node). */
-async function startService(dbFile: string, port: number): Promise<ChildProcess> {
-  const child = tsNode('src/main.ts', [], {
-    NODE_ENV: 'production',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${dbFile}`,
-    DATA_DIR: join(DATA, 'bench-data'),
-    APP_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    PUBLIC_RATE_LIMIT: '0',
-    LOG_LEVEL: 'warn',
-    QUEUE_PREFIX: `kpac-bench-${randomBytes(3).toString('hex')}`,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+/** The compiled service (`npm run build`), run as its own process the way production runs it. */
+async function startService(dbFile: string, port: number, queuePrefix: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dbFile}`,
+      DATA_DIR: join(DATA, 'bench-data'),
+      APP_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      PUBLIC_RATE_LIMIT: '0',
+      LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: queuePrefix,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', () => undefined);
   await waitHttp(`http://127.0.0.1:${port}/health`, child);
   return child;
+}
+
+/** Removes every key the bench's services created under their queue prefix (and nothing else). */
+async function dropRedisPrefix(prefix: string): Promise<number> {
+  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let n = 0;
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      if ((keys as string[]).length) n += await redis.del(...(keys as string[]));
+    }
+  } catch {
+    // Redis gone: nothing of ours to clean there.
+  } finally {
+    redis.disconnect();
+  }
+  return n;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -182,12 +214,16 @@ async function main(): Promise<void> {
   print(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ${process.platform}`);
   results.machine = { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  const queuePrefix = `kpac-bench-${randomBytes(3).toString('hex')}`;
+
   // 1. Intake on fresh databases: service vs raw node:http.
   const scratch = join(DATA, 'bench-scratch');
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  {
-    const service = await startService(join(scratch, 'intake.sqlite'), 3901);
+  if (opts.only.has('intake')) {
+    const service = await startService(join(scratch, 'intake.sqlite'), 3901, queuePrefix);
     const restRss = rssMb(service.pid!);
     const cityId = 1;
     await intakeLoad('http://127.0.0.1:3901/api/v1/public/complaints', cityId, 2); // warm-up
@@ -211,6 +247,33 @@ async function main(): Promise<void> {
   }
 
   // 2. The big database.
+  if (opts.only.has('reads') || opts.only.has('stall')) await bigDatabase(opts, results, queuePrefix);
+
+  // 4. Escalations, measured by the escalations feature's own bench.
+  if (opts.only.has('escalations')) {
+    print();
+    print('## Escalations');
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(join(__dirname, 'escalations.bench.ts'));
+      const r = await mod.runEscalationsBench(1000);
+      results.escalations = r;
+      print(mod.formatEscalationsBench(r));
+    } catch (err) {
+      print(`escalations bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const dropped = await dropRedisPrefix(queuePrefix);
+  rmSync(scratch, { recursive: true, force: true });
+  writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2));
+  writeFileSync(join(DATA, 'bench-results.txt'), out.join('\n') + '\n');
+  print();
+  print(`results: data/bench-results.json, data/bench-results.txt (removed ${dropped} Redis keys under ${queuePrefix}:)`);
+  process.exit(0);
+}
+
+async function bigDatabase(opts: Opts, results: Record<string, unknown>, queuePrefix: string): Promise<void> {
   if (!existsSync(opts.database)) {
     print();
     print(`seeding ${opts.complaints} complaints into ${opts.database} …`);
@@ -223,7 +286,7 @@ async function main(): Promise<void> {
     results.seedSeconds = (Date.now() - t) / 1000;
     print(`seeded in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   }
-  const service = await startService(opts.database, 3903);
+  const service = await startService(opts.database, 3903, queuePrefix);
   const base = 'http://127.0.0.1:3903';
   const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
   const { accessToken } = (await login.json()) as { accessToken: string };
@@ -295,7 +358,7 @@ async function main(): Promise<void> {
     { name: 'stats/councils, this year', path: '/api/v1/stats/councils', sql: 'SELECT council_id, COUNT(*) FROM terms GROUP BY council_id', params: [] },
   ];
   const reads: Record<string, unknown>[] = [];
-  for (const c of cases) {
+  for (const c of opts.only.has('reads') ? cases : []) {
     const svc = await timeRequests(20, () => getJson(c.path));
     const sql = await timeRequests(5, () => raw.query(c.sql, c.params));
     reads.push({ name: c.name, service: svc, sql });
@@ -304,6 +367,11 @@ async function main(): Promise<void> {
   results.reads = reads;
 
   // 3. Intake alone and beside a statistics loop, on the big database.
+  if (!opts.only.has('stall')) {
+    await raw.destroy();
+    await stop(service);
+    return;
+  }
   print();
   print('## Intake p99 with a statistics query looping beside it (big database)');
   const intakeUrl = `${base}/api/v1/public/complaints`;
@@ -329,30 +397,6 @@ async function main(): Promise<void> {
   results.bigDbMemory = { restRssMb: restRss, loadRssMb: Math.max(alone.maxRssMb ?? 0, beside.maxRssMb ?? 0) };
   await raw.destroy();
   await stop(service);
-
-  // 4. Escalations, measured by the escalations feature's own bench.
-  print();
-  print('## Escalations');
-  const escBench = join(__dirname, 'escalations.bench.ts');
-  if (opts.skipEscalations || !existsSync(escBench)) print('skipped (bench/escalations.bench.ts not present or --skip-escalations)');
-  else {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(escBench);
-      const r = await mod.runEscalationsBench(1000);
-      results.escalations = r;
-      print(mod.formatEscalationsBench ? mod.formatEscalationsBench(r) : JSON.stringify(r));
-    } catch (err) {
-      print(`escalations bench failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-
-  rmSync(scratch, { recursive: true, force: true });
-  writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2));
-  writeFileSync(join(DATA, 'bench-results.txt'), out.join('\n') + '\n');
-  print();
-  print('results: data/bench-results.json, data/bench-results.txt');
-  process.exit(0);
 }
 
 main().catch((err) => {

@@ -40,7 +40,19 @@ function fmt(y: number, m: number, d: number): string {
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const secondFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** The last answer per zone, by whole second: a burst of requests asks about the same second. */
+const lastDay = new Map<string, { second: number; day: string }>();
+
 export function dateInZone(instant: Date, timeZone: string): string {
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastDay.get(timeZone);
+  if (last && last.second === second) return last.day;
+  const day = formatDay(instant, timeZone);
+  lastDay.set(timeZone, { second, day });
+  return day;
+}
+
+function formatDay(instant: Date, timeZone: string): string {
   let fmt = dayFormats.get(timeZone);
   if (!fmt) dayFormats.set(timeZone, (fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
   const parts = fmt.formatToParts(instant);

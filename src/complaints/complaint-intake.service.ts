@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Actor, PUBLIC_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -11,12 +11,11 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { City } from '../councils/city.entity';
 import { Database } from '../database/database.service';
+import { BatchOutcome, GroupCommit } from '../database/group-commit';
 import { Facility } from '../facilities/facility.entity';
-import { ComplaintKeyPopulation } from './complaint-key-population.entity';
-import { queryRows } from './complaint-sql';
 import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
-import { Complaint } from './complaint.entity';
+import { ComplaintsRepository } from './complaints.repository';
 import { Channel } from './complaint.constants';
 import { ComplaintFieldsDto, ContactDto, PublicComplaintDto, StaffComplaintDto } from './dto/create-complaint.dto';
 import { generateTrackingCode, normaliseTrackingCode, TrackingCodeHasher } from './tracking-code';
@@ -29,6 +28,17 @@ export interface IntakeResult {
   trackingCode: string;
 }
 
+/** An intake checked and ready to write, waiting for its batch. */
+interface PendingIntake {
+  actor: Actor;
+  dto: ComplaintFieldsDto;
+  channel: Channel;
+  receivedAt: Date;
+  receivedDay: string;
+  contact: ContactDetails | null;
+  trackingCode: string;
+}
+
 /** Earliest date accepted for an incident or a backdated receipt; older is a typing mistake. */
 const EARLIEST_DATE = '2000-01-01';
 
@@ -38,9 +48,12 @@ export class ComplaintIntakeService {
   private readonly logger = new Logger(ComplaintIntakeService.name);
   private readonly cipher: FieldCipher;
   private readonly hasher: TrackingCodeHasher;
+  /** Intakes arriving together share one write transaction. */
+  private readonly batches: GroupCommit<PendingIntake, Required<IntakeResult>>;
 
   constructor(
     private readonly db: Database,
+    private readonly complaints: ComplaintsRepository,
     private readonly workflow: ComplaintWorkflowService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -48,6 +61,7 @@ export class ComplaintIntakeService {
   ) {
     this.cipher = contactCipher(config.appSecret);
     this.hasher = new TrackingCodeHasher(config.appSecret);
+    this.batches = new GroupCommit(db, (em, intakes) => this.writeBatch(em, intakes));
   }
 
   /** The public form: always channel web, received now. */
@@ -83,78 +97,101 @@ export class ComplaintIntakeService {
       if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received');
       if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`);
     }
-    const contact = cleanContact(dto.contact);
-    const trackingCode = generateTrackingCode();
-    const keyPopulations = dto.keyPopulations ?? [];
-
-    return this.db.transaction(async (em) => {
-      const city = await em.findOne(City, { where: { id: dto.cityId } });
-      if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)');
-      if (dto.facilityId !== undefined) {
-        const facility = await em.findOne(Facility, { where: { id: dto.facilityId } });
-        if (!facility || facility.cityId !== city.id) {
-          throw invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)');
-        }
-      }
-      const year = Number(receivedDay.slice(0, 4));
-      const seq = await this.nextSequence(em, city.id, year);
-      const reference = `${city.code}-${receivedDay.slice(2, 4)}-${String(seq).padStart(4, '0')}`;
-      const now = this.clock.now();
-      const inserted = await em.insert(Complaint, {
-        reference,
-        trackingHash: this.hasher.hash(reference, normaliseTrackingCode(trackingCode)!),
-        channel,
-        cityId: city.id,
-        facilityId: dto.facilityId ?? null,
-        category: dto.category,
-        description: dto.description,
-        desiredOutcome: dto.desiredOutcome?.trim() ? dto.desiredOutcome : null,
-        incidentDate: dto.incidentDate ?? null,
-        keyPopulations,
-        gender: dto.gender ?? null,
-        ageGroup: dto.ageGroup ?? null,
-        responsiblePartyType: dto.responsiblePartyType ?? null,
-        contactEnc: null,
-        contactErasedAt: null,
-        mayContact: dto.consents?.mayContact ?? false,
-        discloseIdentityToFacility: dto.consents?.discloseIdentityToFacility ?? false,
-        priority: 'normal',
-        status: 'received',
-        receivedAt,
-        receivedQuarter: quarterInZone(receivedAt, tz),
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
-      });
-      const id = Number(inserted.identifiers[0].id);
-      // Encrypted after the insert so the ciphertext is bound to its own row id.
-      if (contact) await em.update(Complaint, { id }, { contactEnc: this.cipher.encrypt(JSON.stringify(contact), contactAad(id)) });
-      if (keyPopulations.length) await em.insert(ComplaintKeyPopulation, keyPopulations.map((keyPopulation) => ({ complaintId: id, keyPopulation })));
-      await this.workflow.addEvent(em, actor.kind === 'public' ? null : actor, id, { type: 'submitted', public: true, data: { channel } });
-      await this.audit.record(em, actor, {
-        action: 'complaint.submit',
-        entity: 'complaint',
-        entityId: id,
-        details: { channel, cityId: city.id, hasContact: contact !== null },
-      });
-      return { id, reference, trackingCode };
-    });
+    return this.batches.submit({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: generateTrackingCode() });
   }
 
   /**
-   * Next number of a city's yearly sequence. One upsert: PostgreSQL holds the row lock until the
-   * transaction ends, SQLite writes are serialised, so no two complaints share a number.
+   * Writes a batch of intakes in one transaction with one statement per table (see GroupCommit):
+   * an intake whose city or facility does not exist is refused on its own.
    */
-  private async nextSequence(em: EntityManager, cityId: number, year: number): Promise<number> {
-    const rows = await queryRows<{ last_value: number | string }>(
-      em,
-      `INSERT INTO reference_counters (city_id, year, last_value) VALUES ($1, $2, 1)
-       ON CONFLICT (city_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1
-       RETURNING last_value`,
-      [cityId, year],
+  private async writeBatch(em: EntityManager, intakes: PendingIntake[]): Promise<BatchOutcome<Required<IntakeResult>>[]> {
+    const cities = new Map((await em.find(City, { where: { id: In(unique(intakes.map((x) => x.dto.cityId))) } })).map((c) => [c.id, c]));
+    const facilityIds = unique(intakes.flatMap((x) => (x.dto.facilityId === undefined ? [] : [x.dto.facilityId])));
+    const facilities = new Map(
+      facilityIds.length ? (await em.find(Facility, { where: { id: In(facilityIds) }, select: { id: true, cityId: true } })).map((f) => [f.id, f.cityId]) : [],
     );
-    return Number(rows[0].last_value);
+    const outcomes: BatchOutcome<Required<IntakeResult>>[] = intakes.map((x) => {
+      const city = cities.get(x.dto.cityId);
+      if (!city) return { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)') };
+      if (x.dto.facilityId !== undefined && facilities.get(x.dto.facilityId) !== city.id) {
+        return { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)') };
+      }
+      return { ok: { id: 0, reference: '', trackingCode: x.trackingCode } };
+    });
+    const accepted = intakes.map((x, i) => ({ x, i, city: cities.get(x.dto.cityId)! })).filter(({ i }) => 'ok' in outcomes[i]);
+    if (!accepted.length) return outcomes;
+
+    // References: one counter upsert per city and year in the batch, numbers in arrival order.
+    const groups = new Map<string, typeof accepted>();
+    for (const a of accepted) {
+      const key = `${a.city.id}:${a.x.receivedDay.slice(0, 4)}`;
+      groups.set(key, [...(groups.get(key) ?? []), a]);
+    }
+    const references: string[] = [];
+    for (const group of groups.values()) {
+      const { city, x } = group[0];
+      const first = await this.complaints.reserveReferences(em, city.id, Number(x.receivedDay.slice(0, 4)), group.length);
+      group.forEach((a, n) => (references[a.i] = `${city.code}-${a.x.receivedDay.slice(2, 4)}-${String(first + n).padStart(4, '0')}`));
+    }
+
+    const tz = this.config.timeZone;
+    const now = this.clock.now();
+    const ids = await this.complaints.insertMany(
+      em,
+      accepted.map(({ x, i }) => ({
+        reference: references[i],
+        trackingHash: this.hasher.hash(references[i], normaliseTrackingCode(x.trackingCode)!),
+        channel: x.channel,
+        cityId: x.dto.cityId,
+        facilityId: x.dto.facilityId ?? null,
+        category: x.dto.category,
+        description: x.dto.description,
+        desiredOutcome: x.dto.desiredOutcome?.trim() ? x.dto.desiredOutcome : null,
+        incidentDate: x.dto.incidentDate ?? null,
+        keyPopulations: x.dto.keyPopulations ?? [],
+        gender: x.dto.gender ?? null,
+        ageGroup: x.dto.ageGroup ?? null,
+        responsiblePartyType: x.dto.responsiblePartyType ?? null,
+        contactEnc: null,
+        contactErasedAt: null,
+        mayContact: x.dto.consents?.mayContact ?? false,
+        discloseIdentityToFacility: x.dto.consents?.discloseIdentityToFacility ?? false,
+        priority: 'normal',
+        status: 'received',
+        receivedAt: x.receivedAt,
+        receivedQuarter: quarterInZone(x.receivedAt, tz),
+        createdBy: x.actor.userId,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      })),
+    );
+    const rows = accepted.map((a) => ({ ...a, id: ids.get(references[a.i])! }));
+    // Encrypted once the ids exist, so each ciphertext is bound to its own row.
+    await this.complaints.setContacts(
+      em,
+      rows.filter((r) => r.x.contact).map((r) => ({ id: r.id, contactEnc: this.cipher.encrypt(JSON.stringify(r.x.contact), contactAad(r.id)) })),
+    );
+    await this.complaints.insertKeyPopulations(
+      em,
+      rows.flatMap((r) => (r.x.dto.keyPopulations ?? []).map((keyPopulation) => ({ complaintId: r.id, keyPopulation }))),
+    );
+    await this.workflow.addEvents(
+      em,
+      rows.map((r) => ({ actor: r.x.actor.kind === 'public' ? null : r.x.actor, complaintId: r.id, event: { type: 'submitted', public: true, data: { channel: r.x.channel } } })),
+    );
+    await this.audit.recordMany(
+      em,
+      rows.map((r) => ({
+        actor: r.x.actor,
+        action: 'complaint.submit',
+        entity: 'complaint',
+        entityId: r.id,
+        details: { channel: r.x.channel, cityId: r.city.id, hasContact: r.x.contact !== null },
+      })),
+    );
+    for (const r of rows) outcomes[r.i] = { ok: { id: r.id, reference: references[r.i], trackingCode: r.x.trackingCode } };
+    return outcomes;
   }
 
   /** What a bot that filled the honeypot sees: a plausible answer, nothing stored. */
@@ -165,6 +202,10 @@ export class ComplaintIntakeService {
     const yy = dateInZone(this.clock.now(), this.config.timeZone).slice(2, 4);
     return { reference: `${city.code}-${yy}-${String(randomInt(1, 10_000)).padStart(4, '0')}`, trackingCode: generateTrackingCode() };
   }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }
 
 /** Trimmed contact fields; null when nothing was given. */

@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../common/domain-errors';
 import { ComplaintEvent } from './complaint-event.entity';
 import { ComplaintAction, checkTransition } from './complaint-transitions';
 import { Complaint } from './complaint.entity';
+import { bulkInsert } from '../database/bulk-insert';
 
 export interface TransitionRequest {
   complaintId: number;
@@ -78,15 +79,23 @@ export class ComplaintWorkflowService {
   }
 
   /** A timeline entry without a state change (e.g. contact revealed, reminder sent). */
-  async addEvent(em: EntityManager, actor: Actor | null, complaintId: number, event: TransitionRequest['event']): Promise<void> {
-    await em.insert(ComplaintEvent, {
+  addEvent(em: EntityManager, actor: Actor | null, complaintId: number, event: TransitionRequest['event']): Promise<void> {
+    return this.addEvents(em, [{ actor, complaintId, event }]);
+  }
+
+  /** Several timeline entries in one statement (a batch of intakes). */
+  async addEvents(em: EntityManager, entries: { actor: Actor | null; complaintId: number; event: TransitionRequest['event'] }[]): Promise<void> {
+    if (!entries.length) return;
+    const at = this.clock.now();
+    const rows = entries.map(({ actor, complaintId, event }) => ({
       complaintId,
-      at: this.clock.now(),
+      at,
       type: event.type,
       public: event.public,
       actorUserId: actor?.userId ?? null,
       note: event.note ?? null,
       data: event.data ?? null,
-    });
+    }));
+    await bulkInsert(em, ComplaintEvent, rows);
   }
 }

@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { addDays, startOfDayInZone } from '../common/dates';
 import { invalid } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { bulkInsert } from '../database/bulk-insert';
 import { Database } from '../database/database.service';
 import { ComplaintEvent } from './complaint-event.entity';
+import { ComplaintKeyPopulation } from './complaint-key-population.entity';
+import { queryRows } from './complaint-sql';
 import { Complaint } from './complaint.entity';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 
@@ -62,5 +66,42 @@ export class ComplaintsRepository {
 
   timeline(complaintId: number): Promise<ComplaintEvent[]> {
     return this.db.manager.find(ComplaintEvent, { where: { complaintId }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * Reserves `count` consecutive numbers of a city's yearly reference sequence and returns the
+   * first. One upsert: PostgreSQL holds the row lock until the transaction ends, SQLite writes are
+   * serialised, so no two complaints share a number.
+   */
+  async reserveReferences(em: EntityManager, cityId: number, year: number, count: number): Promise<number> {
+    const rows = await queryRows<{ last_value: number | string }>(
+      em,
+      `INSERT INTO reference_counters (city_id, year, last_value) VALUES ($1, $2, $3)
+       ON CONFLICT (city_id, year) DO UPDATE SET last_value = reference_counters.last_value + $3
+       RETURNING last_value`,
+      [cityId, year, count],
+    );
+    return Number(rows[0].last_value) - count + 1;
+  }
+
+  /** Inserts complaints in one statement; returns each new row's id by its reference. */
+  async insertMany(em: EntityManager, rows: Partial<Complaint>[]): Promise<Map<string, number>> {
+    const out = await bulkInsert(em, Complaint, rows, ['id', 'reference']);
+    return new Map(out.map((r) => [String(r.reference), Number(r.id)]));
+  }
+
+  /** Sets several rows' encrypted contact details in one statement. */
+  async setContacts(em: EntityManager, contacts: { id: number; contactEnc: string }[]): Promise<void> {
+    if (!contacts.length) return;
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const cases = contacts.map((c) => `WHEN ${p(c.id)} THEN ${p(c.contactEnc)}`).join(' ');
+    const ids = contacts.map((c) => p(c.id)).join(', ');
+    await queryRows(em, `UPDATE complaints SET contact_enc = CASE id ${cases} END WHERE id IN (${ids})`, params);
+  }
+
+  async insertKeyPopulations(em: EntityManager, rows: ComplaintKeyPopulation[]): Promise<void> {
+    if (!rows.length) return;
+    await bulkInsert(em, ComplaintKeyPopulation, rows);
   }
 }

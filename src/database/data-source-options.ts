@@ -4,6 +4,7 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { quietSqlite3 } from './sqlite-driver';
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
@@ -17,7 +18,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
   if (db.type === 'sqlite') {
     if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
-    return { type: 'sqlite', database: db.path, enableWAL: db.path !== ':memory:', busyTimeout: 10_000, ...common };
+    return { type: 'sqlite', driver: quietSqlite3, database: db.path, enableWAL: db.path !== ':memory:', busyTimeout: 10_000, ...common };
   }
   return { type: 'postgres', url: db.url, schema: db.schema, poolSize: 10, ...common };
 }

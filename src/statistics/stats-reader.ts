@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
+import { quietSqlite3 } from '../database/sqlite-driver';
 import { placeholders } from './sql-dialect';
 
 /**
@@ -31,7 +32,7 @@ export class StatsReader implements OnModuleDestroy {
     const cfg = this.config.database;
     if (cfg.type !== 'sqlite' || cfg.path === ':memory:') return this.db.manager.query(text, params);
     this.ready ??= (async () => {
-      const source = new DataSource({ type: 'sqlite', database: cfg.path, busyTimeout: 10_000, logging: false, entities: [] });
+      const source = new DataSource({ type: 'sqlite', driver: quietSqlite3, database: cfg.path, busyTimeout: 10_000, logging: false, entities: [] });
       await source.initialize();
       this.source = source;
       return source;
