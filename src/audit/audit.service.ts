@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Actor } from '../auth/actor';
 import { AuditEvent } from './audit-event.entity';
-import { bulkInsert } from '../database/bulk-insert';
+import { bulkInsert } from '../database/sql';
 
 export interface AuditEntry {
   action: string;

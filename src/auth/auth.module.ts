@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { deriveKey } from '../common/crypto';
 import { AppConfig } from '../config/app-config';
@@ -14,7 +15,9 @@ import { AuthService } from './auth.service';
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: deriveKey(config.appSecret, 'staff-token').toString('base64'),
+        // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public
+        // key on every verify, which costs more than the HMAC itself. Same key bytes as before.
+        secret: createSecretKey(Buffer.from(deriveKey(config.appSecret, 'staff-token').toString('base64'))),
         signOptions: { expiresIn: config.tokenTtlSeconds, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

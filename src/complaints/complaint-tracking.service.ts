@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { ComplaintEvent } from './complaint-event.entity';
-import { queryRows } from './complaint-sql';
+import { queryRows } from '../database/sql';
 import { eventText, OUTCOME_TEXT, STATUS_TEXT } from './complaint-texts';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { Complaint } from './complaint.entity';

@@ -4,11 +4,10 @@ import { addDays, startOfDayInZone } from '../common/dates';
 import { invalid } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { bulkInsert } from '../database/bulk-insert';
+import { bulkInsert, queryRows, setColumnById } from '../database/sql';
 import { Database } from '../database/database.service';
 import { ComplaintEvent } from './complaint-event.entity';
 import { ComplaintKeyPopulation } from './complaint-key-population.entity';
-import { queryRows } from './complaint-sql';
 import { Complaint } from './complaint.entity';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 
@@ -91,13 +90,8 @@ export class ComplaintsRepository {
   }
 
   /** Sets several rows' encrypted contact details in one statement. */
-  async setContacts(em: EntityManager, contacts: { id: number; contactEnc: string }[]): Promise<void> {
-    if (!contacts.length) return;
-    const params: unknown[] = [];
-    const p = (v: unknown) => `$${params.push(v)}`;
-    const cases = contacts.map((c) => `WHEN ${p(c.id)} THEN ${p(c.contactEnc)}`).join(' ');
-    const ids = contacts.map((c) => p(c.id)).join(', ');
-    await queryRows(em, `UPDATE complaints SET contact_enc = CASE id ${cases} END WHERE id IN (${ids})`, params);
+  setContacts(em: EntityManager, contacts: { id: number; contactEnc: string }[]): Promise<void> {
+    return setColumnById(em, 'complaints', 'contact_enc', contacts.map((c) => ({ id: c.id, value: c.contactEnc })));
   }
 
   async insertKeyPopulations(em: EntityManager, rows: ComplaintKeyPopulation[]): Promise<void> {

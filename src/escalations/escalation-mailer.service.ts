@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { dateInZone } from '../common/dates';
+import { queryRows } from '../database/sql';
 import { Complaint } from '../complaints/complaint.entity';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -12,6 +13,7 @@ import { Council } from '../councils/council.entity';
 import { Member } from '../councils/member.entity';
 import { Term } from '../councils/term.entity';
 import { Database } from '../database/database.service';
+import { BatchOutcome, GroupCommit } from '../database/group-commit';
 import { Facility } from '../facilities/facility.entity';
 import type { Language } from '../facilities/facility.constants';
 import { MailSend } from '../mail/mail-send.entity';
@@ -46,6 +48,9 @@ export class SendBusyError extends Error {
 @Injectable()
 export class EscalationMailer {
   private readonly logger = new Logger('EscalationMailer');
+  /** Claims and completions of the sends running at the same time share transactions. */
+  private readonly claims: GroupCommit<number, boolean>;
+  private readonly sentMarks: GroupCommit<MailSend, void>;
 
   constructor(
     private readonly db: Database,
@@ -57,7 +62,10 @@ export class EscalationMailer {
     private readonly relay: OutboxRelay,
     private readonly contacts: ContactReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.claims = new GroupCommit(db, (em, ids) => this.claimBatch(em, ids));
+    this.sentMarks = new GroupCommit(db, (em, sends) => this.markSentBatch(em, sends));
+  }
 
   async handle(mailSendId: number): Promise<'sent' | 'skipped' | 'cancelled' | 'failed'> {
     const send = await this.db.manager.findOne(MailSend, { where: { id: mailSendId } });
@@ -99,39 +107,60 @@ export class EscalationMailer {
   }
 
   /** pending → sending, or takes over a claim whose worker died. Exactly one claimant wins. */
-  private async claim(id: number): Promise<boolean> {
-    const wall = Date.now();
-    return this.db.transaction(async (em) => {
-      const res = await em
-        .createQueryBuilder()
-        .update(MailSend)
-        .set({ state: 'sending', attempts: () => 'attempts + 1', claimedAt: wall, updatedAt: this.clock.now() })
-        .where("id = :id AND (state = 'pending' OR (state = 'sending' AND (claimed_at IS NULL OR claimed_at < :stale)))", { id, stale: wall - SEND_LEASE_MS })
-        .execute();
-      return (res.affected ?? 0) > 0;
-    });
+  private claim(id: number): Promise<boolean> {
+    return this.claims.submit(id);
   }
 
-  private async markSent(send: MailSend): Promise<void> {
+  /** The claims of the jobs running together, in one statement. */
+  private async claimBatch(em: EntityManager, ids: number[]): Promise<BatchOutcome<boolean>[]> {
+    const wall = Date.now();
+    const params: unknown[] = [wall, this.clock.now().getTime(), wall - SEND_LEASE_MS];
+    const list = [...new Set(ids)].map((id) => `$${params.push(id)}`).join(', ');
+    const rows = await queryRows<{ id: number | string }>(
+      em,
+      `UPDATE mail_sends SET state = 'sending', attempts = attempts + 1, claimed_at = $1, updated_at = $2
+       WHERE id IN (${list}) AND (state = 'pending' OR (state = 'sending' AND (claimed_at IS NULL OR claimed_at < $3)))
+       RETURNING id`,
+      params,
+    );
+    const won = new Set(rows.map((r) => Number(r.id)));
+    // Two jobs for the same send in one batch: the first one holds the claim.
+    return ids.map((id) => ({ ok: won.delete(id) }));
+  }
+
+  private markSent(send: MailSend): Promise<void> {
+    return this.sentMarks.submit(send);
+  }
+
+  /** sending → sent for the mails that went out together, with their escalations and disclosures. */
+  private async markSentBatch(em: EntityManager, sends: MailSend[]): Promise<BatchOutcome<void>[]> {
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
-      await em.update(MailSend, { id: send.id }, { state: 'sent', sentAt: now, lastError: null, updatedAt: now });
-      if (send.audience === 'facility' && send.escalationId && send.step === 'initial') {
-        await em.update(Escalation, { id: send.escalationId, deliveryState: 'queued' }, { deliveryState: 'sent', updatedAt: now });
-      }
-      if (send.audience === 'facility' && send.escalationId) {
-        const esc = await em.findOne(Escalation, { where: { id: send.escalationId } });
-        // With the complainant's consent the facility mail carries their contact: a disclosure, audited.
-        if (esc?.discloseIdentity) {
-          await this.audit.record(em, SYSTEM_ACTOR, {
+    await em.update(MailSend, { id: In(sends.map((s) => s.id)) }, { state: 'sent', sentAt: now, lastError: null, updatedAt: now });
+    const facilitySends = sends.filter((s) => s.audience === 'facility' && s.escalationId);
+    const initial = facilitySends.filter((s) => s.step === 'initial').map((s) => s.escalationId!);
+    if (initial.length) await em.update(Escalation, { id: In(initial), deliveryState: 'queued' }, { deliveryState: 'sent', updatedAt: now });
+    if (facilitySends.length) {
+      const disclosing = new Map(
+        (await em.find(Escalation, { where: { id: In(facilitySends.map((s) => s.escalationId!)), discloseIdentity: true }, select: { id: true, complaintId: true } })).map((e) => [
+          e.id,
+          e,
+        ]),
+      );
+      // With the complainant's consent the facility mail carries their contact: a disclosure, audited.
+      await this.audit.recordMany(
+        em,
+        facilitySends
+          .filter((s) => disclosing.has(s.escalationId!))
+          .map((s) => ({
+            actor: SYSTEM_ACTOR,
             action: 'complaint.contact_disclosed',
             entity: 'complaint',
-            entityId: esc.complaintId,
-            details: { via: 'facility_mail', escalationId: esc.id, step: send.step },
-          });
-        }
-      }
-    });
+            entityId: disclosing.get(s.escalationId!)!.complaintId,
+            details: { via: 'facility_mail', escalationId: s.escalationId, step: s.step },
+          })),
+      );
+    }
+    return sends.map(() => ({ ok: undefined }));
   }
 
   private async markFailed(send: MailSend, summary: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { bulkInsert } from '../database/sql';
 import { MailSend } from '../mail/mail-send.entity';
 import { OutboxRelay } from '../queue/outbox-relay.service';
 
@@ -26,27 +27,39 @@ export interface NewSend {
 export async function scheduleSend(em: EntityManager, now: Date, domain: string, s: NewSend, fresh = false): Promise<boolean> {
   // `fresh`: the subject was created in this transaction, so no step of it can exist yet.
   if (!fresh && (await em.exists(MailSend, { where: { subjectKey: s.subjectKey, step: s.step } }))) return false;
-  const key = sendKey(s.subjectKey, s.step);
-  const inserted = await em.insert(MailSend, {
+  await scheduleFreshSends(em, now, domain, [s]);
+  return true;
+}
+
+/** Several steps of subjects created in this transaction: one statement for the mails, one for their jobs. */
+export async function scheduleFreshSends(em: EntityManager, now: Date, domain: string, sends: NewSend[]): Promise<void> {
+  const rows = sends.map((s) => ({
     subjectKey: s.subjectKey,
     step: s.step,
     audience: s.audience,
     escalationId: s.escalationId ?? null,
     councilId: s.councilId ?? null,
     termId: s.termId ?? null,
-    state: 'pending',
+    state: 'pending' as const,
     attempts: 0,
-    messageId: `<${key}@${domain}>`,
+    messageId: `<${sendKey(s.subjectKey, s.step)}@${domain}>`,
     dueAt: s.dueAt,
     claimedAt: null,
     sentAt: null,
     lastError: null,
     createdAt: now,
     updatedAt: now,
-  });
-  const id = Number(inserted.identifiers[0].id);
-  await OutboxRelay.enqueue(em, now, 'mail.send', { mailSendId: id }, key, s.dueAt.getTime() > now.getTime() ? s.dueAt : null);
-  return true;
+  }));
+  const inserted = await bulkInsert(em, MailSend, rows, ['id', 'subjectKey', 'step']);
+  const ids = new Map(inserted.map((r) => [sendKey(String(r.subject_key), String(r.step)), Number(r.id)]));
+  await OutboxRelay.enqueueMany(
+    em,
+    now,
+    sends.map((s) => {
+      const key = sendKey(s.subjectKey, s.step);
+      return { name: 'mail.send' as const, payload: { mailSendId: ids.get(key)! }, jobId: key, runAt: s.dueAt.getTime() > now.getTime() ? s.dueAt : null };
+    }),
+  );
 }
 
 /** Stops reminders that are no longer needed (answered, overdue, superseded). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { Clock } from '../common/clock';
@@ -11,15 +11,33 @@ import { Complaint } from '../complaints/complaint.entity';
 import { Council } from '../councils/council.entity';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { BatchOutcome, GroupCommit } from '../database/group-commit';
+import { bulkInsert, setColumnById } from '../database/sql';
 import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
 import { mailDomain } from '../mail/mail-transport.service';
 import { OutboxRelay } from '../queue/outbox-relay.service';
 import { Escalation } from './escalation.entity';
-import { cancelPendingSteps, DAY_MS, escalationKey, scheduleSend } from './escalation-steps';
+import { cancelPendingSteps, DAY_MS, escalationKey, scheduleFreshSends, scheduleSend } from './escalation-steps';
 import { EscalationView, EscalationsRepository } from './escalations.repository';
 
 const REMINDERS = ['reminder1', 'reminder2'];
+
+interface EscalateRequest {
+  actor: Actor;
+  complaintId: number;
+  facilityId: number;
+  summary: string;
+}
+
+export interface NewEscalation {
+  actor: Actor;
+  complaint: Complaint;
+  facility: Facility;
+  summary: string;
+  /** The rung below, when the ladder takes a complaint up. */
+  parent: Escalation | null;
+}
 
 export const tokenAad = (escalationId: number) => `escalations.token_enc.${escalationId}`;
 
@@ -31,6 +49,8 @@ export const tokenAad = (escalationId: number) => `escalations.token_enc.${escal
 @Injectable()
 export class EscalationsService {
   private readonly tokenCipher: FieldCipher;
+  /** Escalate calls arriving together share one write transaction. */
+  private readonly batches: GroupCommit<EscalateRequest, number>;
   readonly domain: string;
 
   constructor(
@@ -44,77 +64,134 @@ export class EscalationsService {
   ) {
     this.tokenCipher = FieldCipher.fromSecret(config.appSecret, 'response-link');
     this.domain = mailDomain(config.mailFrom);
+    this.batches = new GroupCommit(db, (em, requests) => this.escalateBatch(em, requests));
   }
 
   async escalate(actor: Actor, complaintId: number, input: { facilityId: number; summary: string }): Promise<EscalationView> {
-    const id = await this.db.transaction(async (em) => {
-      const complaint = await em.findOne(Complaint, { where: { id: complaintId } });
-      if (!complaint || !canSeeComplaint(actor, complaint)) throw notFound('Complaint');
-      const facility = await em.findOne(Facility, { where: { id: input.facilityId } });
-      if (!facility) throw notFound('Facility');
-      const esc = await this.createInTx(em, actor, complaint, facility, input.summary.trim(), null);
-      return esc.id;
-    });
+    const id = await this.batches.submit({ actor, complaintId, facilityId: input.facilityId, summary: input.summary.trim() });
     this.relay.nudge();
     return (await this.repo.view(id, true))!;
   }
 
+  /** Escalate calls arriving together: checked one by one, written together; a refusal stays with its call. */
+  private async escalateBatch(em: EntityManager, requests: EscalateRequest[]): Promise<BatchOutcome<number>[]> {
+    const complaints = new Map(
+      (await em.find(Complaint, { where: { id: In([...new Set(requests.map((r) => r.complaintId))]) } })).map((c) => [c.id, c]),
+    );
+    const facilities = new Map(
+      (await em.find(Facility, { where: { id: In([...new Set(requests.map((r) => r.facilityId))]) } })).map((f) => [f.id, f]),
+    );
+    // The status each complaint will have once the earlier calls of this batch are applied.
+    const status = new Map([...complaints.values()].map((c) => [c.id, c.status]));
+    const outcomes: BatchOutcome<number>[] = [];
+    const accepted: { index: number; item: NewEscalation }[] = [];
+    requests.forEach((r, index) => {
+      const complaint = complaints.get(r.complaintId);
+      const facility = facilities.get(r.facilityId);
+      let refused: Error | null;
+      if (!complaint || !canSeeComplaint(r.actor, complaint)) refused = notFound('Complaint');
+      else if (!facility) refused = notFound('Facility');
+      else refused = this.workflow.refusal(status.get(complaint.id)!, 'escalate', r.actor);
+      if (refused) {
+        outcomes[index] = { refused };
+        return;
+      }
+      status.set(complaint!.id, 'escalated');
+      accepted.push({ index, item: { actor: r.actor, complaint: complaint!, facility: facility!, summary: r.summary, parent: null } });
+    });
+    const ids = await this.createManyInTx(em, accepted.map((a) => a.item));
+    accepted.forEach((a, n) => (outcomes[a.index] = { ok: ids[n] }));
+    return outcomes;
+  }
+
+  createInTx(em: EntityManager, actor: Actor, complaint: Complaint, facility: Facility, summary: string, parent: Escalation | null): Promise<number> {
+    return this.createManyInTx(em, [{ actor, complaint, facility, summary, parent }]).then(([id]) => id);
+  }
+
   /**
-   * The escalation row, its link token, the complaint's transition (timeline + audit) and the
-   * facility's mails (initial now, reminders at half the SLA and one day before the due date).
+   * The escalation rows, their link tokens, the complaints' transitions (timeline + audit) and the
+   * facilities' mails (initial now, reminders at half the SLA and one day before the due date),
+   * in a handful of statements whatever the number of escalations. Returns the new ids in order.
    */
-  async createInTx(em: EntityManager, actor: Actor, complaint: Complaint, facility: Facility, summary: string, parent: Escalation | null): Promise<Escalation> {
+  async createManyInTx(em: EntityManager, items: NewEscalation[]): Promise<number[]> {
+    if (!items.length) return [];
     const now = this.clock.now();
-    const dueAt = new Date(now.getTime() + facility.slaDays * DAY_MS);
-    const token = randomToken(32);
-    const inserted = await em.insert(Escalation, {
-      complaintId: complaint.id,
-      cityId: complaint.cityId,
-      facilityId: facility.id,
-      rung: parent ? parent.rung + 1 : 1,
-      parentEscalationId: parent?.id ?? null,
-      summary,
-      discloseIdentity: complaint.discloseIdentityToFacility,
-      dueAt,
-      deliveryState: 'queued',
-      responseState: 'awaiting',
-      response: null,
-      respondedAt: null,
-      respondedBy: null,
-      tokenHash: sha256Hex(token),
-      tokenEnc: null,
-      tokenExpiresAt: new Date(dueAt.getTime() + this.config.responseLinkGraceDays * DAY_MS),
-      tokenUsedAt: null,
-      createdBy: actor.userId,
-      createdAt: now,
-      updatedAt: now,
-      lastError: null,
+    const rows = items.map(({ actor, complaint, facility, summary, parent }) => {
+      const dueAt = new Date(now.getTime() + facility.slaDays * DAY_MS);
+      const token = randomToken(32);
+      return {
+        token,
+        rung: parent ? parent.rung + 1 : 1,
+        row: {
+          complaintId: complaint.id,
+          cityId: complaint.cityId,
+          facilityId: facility.id,
+          rung: parent ? parent.rung + 1 : 1,
+          parentEscalationId: parent?.id ?? null,
+          summary,
+          discloseIdentity: complaint.discloseIdentityToFacility,
+          dueAt,
+          deliveryState: 'queued' as const,
+          responseState: 'awaiting' as const,
+          response: null,
+          respondedAt: null,
+          respondedBy: null,
+          tokenHash: sha256Hex(token),
+          tokenEnc: null,
+          tokenExpiresAt: new Date(dueAt.getTime() + this.config.responseLinkGraceDays * DAY_MS),
+          tokenUsedAt: null,
+          createdBy: actor.userId,
+          createdAt: now,
+          updatedAt: now,
+          lastError: null,
+        },
+      };
     });
-    const id = Number(inserted.identifiers[0].id);
-    await em.update(Escalation, { id }, { tokenEnc: this.tokenCipher.encrypt(token, tokenAad(id)) });
-    const rung = parent ? parent.rung + 1 : 1;
-    await this.workflow.transition(em, actor, {
-      complaintId: complaint.id,
-      action: 'escalate',
-      event: { type: 'escalated', public: true, data: { escalationId: id, facilityId: facility.id, rung } },
-      auditDetails: { escalationId: id, facilityId: facility.id, rung },
-    });
-    await this.audit.record(em, actor, {
-      action: parent ? 'escalation.ladder' : 'escalation.create',
-      entity: 'escalation',
-      entityId: id,
-      details: { complaintId: complaint.id, facilityId: facility.id, rung, parentEscalationId: parent?.id ?? null, slaDays: facility.slaDays },
-    });
-    const key = escalationKey(id);
-    await scheduleSend(em, now, this.domain, { subjectKey: key, step: 'initial', audience: 'facility', escalationId: id, dueAt: now }, true);
-    const half = new Date(now.getTime() + (facility.slaDays * DAY_MS) / 2);
-    const dayBefore = new Date(dueAt.getTime() - DAY_MS);
-    await scheduleSend(em, now, this.domain, { subjectKey: key, step: 'reminder1', audience: 'facility', escalationId: id, dueAt: half }, true);
-    // With a short SLA the day-before reminder would fall on or before the first one: skip it.
-    if (dayBefore.getTime() > half.getTime()) {
-      await scheduleSend(em, now, this.domain, { subjectKey: key, step: 'reminder2', audience: 'facility', escalationId: id, dueAt: dayBefore }, true);
-    }
-    return (await em.findOne(Escalation, { where: { id } }))!;
+    const inserted = await bulkInsert(em, Escalation, rows.map((r) => r.row), ['id', 'tokenHash']);
+    const idByHash = new Map(inserted.map((r) => [String(r.token_hash), Number(r.id)]));
+    const ids = rows.map((r) => idByHash.get(r.row.tokenHash)!);
+    // Encrypted once the ids exist, so each token is bound to its own row.
+    await setColumnById(em, 'escalations', 'token_enc', rows.map((r, n) => ({ id: ids[n], value: this.tokenCipher.encrypt(r.token, tokenAad(ids[n])) })));
+    await this.workflow.transitionMany(
+      em,
+      items.map(({ actor, complaint, facility }, n) => ({
+        actor,
+        req: {
+          complaintId: complaint.id,
+          action: 'escalate' as const,
+          event: { type: 'escalated', public: true, data: { escalationId: ids[n], facilityId: facility.id, rung: rows[n].rung } },
+          auditDetails: { escalationId: ids[n], facilityId: facility.id, rung: rows[n].rung },
+        },
+      })),
+    );
+    await this.audit.recordMany(
+      em,
+      items.map(({ actor, complaint, facility, parent }, n) => ({
+        actor,
+        action: parent ? 'escalation.ladder' : 'escalation.create',
+        entity: 'escalation',
+        entityId: ids[n],
+        details: { complaintId: complaint.id, facilityId: facility.id, rung: rows[n].rung, parentEscalationId: parent?.id ?? null, slaDays: facility.slaDays },
+      })),
+    );
+    await scheduleFreshSends(
+      em,
+      now,
+      this.domain,
+      items.flatMap(({ facility }, n) => {
+        const key = escalationKey(ids[n]);
+        const dueAt = rows[n].row.dueAt;
+        const half = new Date(now.getTime() + (facility.slaDays * DAY_MS) / 2);
+        const dayBefore = new Date(dueAt.getTime() - DAY_MS);
+        return [
+          { subjectKey: key, step: 'initial', audience: 'facility' as const, escalationId: ids[n], dueAt: now },
+          { subjectKey: key, step: 'reminder1', audience: 'facility' as const, escalationId: ids[n], dueAt: half },
+          // With a short SLA the day-before reminder would fall on or before the first one: skip it.
+          ...(dayBefore.getTime() > half.getTime() ? [{ subjectKey: key, step: 'reminder2', audience: 'facility' as const, escalationId: ids[n], dueAt: dayBefore }] : []),
+        ];
+      }),
+    );
+    return ids;
   }
 
   /** A facility admin (own facility) or an admin answers through the API. */

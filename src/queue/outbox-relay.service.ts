@@ -5,6 +5,7 @@ import { Database } from '../database/database.service';
 import { JobName, JobPayloads } from './jobs';
 import { OutboxRecord } from './outbox.entity';
 import { QueueService } from './queue.service';
+import { bulkInsert } from '../database/sql';
 
 const POLL_MS = 1000;
 const BATCH = 200;
@@ -28,8 +29,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   /** Writes a record in the caller's transaction; call nudge() after the commit. */
-  static async enqueue<N extends JobName>(em: EntityManager, now: Date, name: N, payload: JobPayloads[N], jobId: string, runAt: Date | null = null): Promise<void> {
-    await em.insert(OutboxRecord, { jobName: name, jobId, payload: payload as Record<string, number>, runAt, createdAt: now, relayedAt: null, attempts: 0 });
+  static enqueue<N extends JobName>(em: EntityManager, now: Date, name: N, payload: JobPayloads[N], jobId: string, runAt: Date | null = null): Promise<void> {
+    return OutboxRelay.enqueueMany(em, now, [{ name, payload, jobId, runAt }]);
+  }
+
+  /** Several jobs in one statement. */
+  static async enqueueMany<N extends JobName>(em: EntityManager, now: Date, jobs: { name: N; payload: JobPayloads[N]; jobId: string; runAt: Date | null }[]): Promise<void> {
+    await bulkInsert(
+      em,
+      OutboxRecord,
+      jobs.map((j) => ({ jobName: j.name, jobId: j.jobId, payload: j.payload as Record<string, number>, runAt: j.runAt, createdAt: now, relayedAt: null, attempts: 0 })),
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,25 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
+/*
+ * Hand-written statements for the hot write paths (intake, escalation, mail state), portable
+ * between SQLite and PostgreSQL.
+ */
+
+/**
+ * Runs one statement written with PostgreSQL `$1` placeholders on either dialect (SQLite reads
+ * them as `?1`). Used for the few upserts the query builder cannot express portably.
+ */
+export async function queryRows<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  if (em.connection.options.type !== 'sqlite') {
+    const result = await em.query(sql, params);
+    // TypeORM answers an UPDATE or DELETE on PostgreSQL with [rows, rowCount].
+    return Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result;
+  }
+  // TypeORM's SQLite runner discards rows of statements that start with INSERT/UPDATE, which
+  // would lose RETURNING; a leading comment makes it fetch them.
+  return em.query(`/* returning */ ${sql.replace(/\$(\d+)/g, '?$1')}`, params);
+}
+
 /**
  * One multi-row INSERT built from the entity's column metadata (names, transformers, booleans),
  * optionally with RETURNING. The query builder does the same but copies its whole parameter
@@ -37,4 +57,17 @@ export async function bulkInsert<T extends ObjectLiteral>(
   // TypeORM's SQLite runner discards the rows of a statement starting with INSERT; a leading
   // comment makes it fetch them.
   return em.query(sqlite ? `/* returning */ ${sql}` : sql, params);
+}
+
+/**
+ * Sets one column of several rows, each to its own value, in one statement
+ * (`UPDATE … SET c = CASE id WHEN … END WHERE id IN (…)`).
+ */
+export async function setColumnById(em: EntityManager, table: string, column: string, values: { id: number; value: unknown }[]): Promise<void> {
+  if (!values.length) return;
+  const params: unknown[] = [];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const cases = values.map((v) => `WHEN ${p(v.id)} THEN ${p(v.value)}`).join(' ');
+  const ids = values.map((v) => p(v.id)).join(', ');
+  await queryRows(em, `UPDATE ${table} SET ${column} = CASE id ${cases} END WHERE id IN (${ids})`, params);
 }
