@@ -7,6 +7,7 @@ import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { registerWebPlugins } from './web/web-plugins';
+import { requestId } from './logging/logging';
 
 /** Largest JSON body accepted; a complaint with every field filled fits well within it. */
 export const BODY_LIMIT = 64 * 1024;
@@ -22,6 +23,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy ?? false,
     logger: false,
+    // Fastify names the request before pino-http sees it, so the id comes from here.
+    requestIdHeader: false,
+    genReqId: requestId,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, options), adapter, {
     bufferLogs: true,

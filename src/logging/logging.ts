@@ -15,20 +15,22 @@ export function redactUrl(url: string | undefined): string {
   return query === undefined ? safePath : `${safePath}?[redacted]`;
 }
 
+/** A caller's well-formed X-Request-ID, or a new UUID. Fastify assigns it; pino-http logs it. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9\-]{8,64}$/.test(given) ? given : randomUUID();
+}
+
 /** pino-http options: a request id on every line, no bodies, no auth headers, no cookies. */
 export function loggerParams(config: AppConfig, stream?: DestinationStream): Params {
   const options = {
     level: config.logLevel,
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[A-Za-z0-9\-]{8,64}$/.test(given) ? given : randomUUID();
-    },
+    genReqId: requestId,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     serializers: {
       req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    customProps: () => ({}),
     quietReqLogger: true,
   };
   return { pinoHttp: stream ? [options, stream] : options, renameContext: 'context' } as Params;

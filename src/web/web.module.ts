@@ -30,6 +30,9 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
       // Pages pick the language themselves (web-i18n.ts); no global middleware. The resolvers mirror
       // that order for anything else that asks nestjs-i18n for the request language.
       disableMiddleware: true,
+      // The renderer passes the language to every lookup, so no request needs an I18nContext
+      // carried through AsyncLocalStorage (which costs every API request too).
+      skipAsyncHook: true,
       resolvers: [new CookieResolver([LANG_COOKIE]), AcceptLanguageResolver],
       logging: false,
     }),

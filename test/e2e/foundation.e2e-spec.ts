@@ -43,6 +43,20 @@ describe('foundation (HTTP)', () => {
     expect(big.status).toBe(413);
   });
 
+  it('logs each request under the caller\'s well-formed X-Request-ID, or a fresh one', async () => {
+    await t.http().get('/api/v1/public/cities').set('x-request-id', 'trace-7f3a9c21').expect(200);
+    await t.http().get('/api/v1/public/cities').set('x-request-id', 'bad id with spaces').expect(200);
+    const lines = t.logs
+      .text()
+      .split('\n')
+      .filter((l) => l.includes('request completed') && l.includes('/api/v1/public/cities'))
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.reqId)).toContain('trace-7f3a9c21');
+    const last = lines[lines.length - 1];
+    expect(last.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(t.logs.text()).not.toContain('with spaces');
+  });
+
   it('sets security headers', async () => {
     const res = await t.http().get('/health');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
