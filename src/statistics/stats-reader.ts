@@ -16,6 +16,7 @@ import { placeholders } from './sql-dialect';
 export class StatsReader implements OnModuleDestroy {
   private source: DataSource | null = null;
   private ready: Promise<DataSource> | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -26,7 +27,12 @@ export class StatsReader implements OnModuleDestroy {
     return this.db.isSqlite;
   }
 
-  /** `sql` uses `?` placeholders on both dialects. */
+  /**
+   * `sql` uses `?` placeholders on both dialects. On SQLite the queries on this connection run one
+   * after another: sqlite3 finalizes each statement on the main thread, and finalizing while a
+   * sibling statement of the same connection runs on a worker thread waits for that statement's
+   * lock — a 300 ms aggregate run beside another would block the whole event loop for 300 ms.
+   */
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
     const text = placeholders(sql, this.db.isSqlite);
     const cfg = this.config.database;
@@ -37,7 +43,11 @@ export class StatsReader implements OnModuleDestroy {
       this.source = source;
       return source;
     })();
-    return (await this.ready).query(text, params);
+    const source = await this.ready;
+    const run = () => source.query(text, params) as Promise<T[]>;
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   async onModuleDestroy(): Promise<void> {
