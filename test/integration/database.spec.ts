@@ -3,7 +3,9 @@ import { City } from '../../src/councils/city.entity';
 import { Council } from '../../src/councils/council.entity';
 import { ReferenceDataService } from '../../src/councils/reference-data.service';
 import { MIGRATIONS } from '../../src/database/migrations';
+import { StatsReader } from '../../src/statistics/stats-reader';
 import { User } from '../../src/users/user.entity';
+import { DataSource } from 'typeorm';
 import { createTestApp, createTestDatabase, TestApp, usePostgres } from '../support/test-app';
 
 /** The database layer on a real SQLite file or a real PostgreSQL database, migrations applied. */
@@ -35,6 +37,26 @@ describe(`database (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       expect(Number(await q('foreign_keys'))).toBe(1);
       expect(Number(await q('synchronous'))).toBe(2); // FULL
       expect(Number(await q('busy_timeout'))).toBeGreaterThan(0);
+    });
+  }
+
+  if (!usePostgres) {
+    it('runs the statistics connection one query at a time (a finalize beside a running sibling would block the event loop)', async () => {
+      const reader = t.app.get(StatsReader);
+      await reader.query('SELECT 1 AS x');
+      const source = (reader as unknown as { source: DataSource }).source;
+      const events: string[] = [];
+      const original = source.query.bind(source);
+      const spy = jest.spyOn(source, 'query').mockImplementation(async (sql: string, params?: unknown[]) => {
+        events.push(`start ${sql}`);
+        const rows = await original(sql, params);
+        events.push(`end ${sql}`);
+        return rows;
+      });
+      const rows = await Promise.all(['a', 'b', 'c'].map((v) => reader.query(`SELECT '${v}' AS x`)));
+      spy.mockRestore();
+      expect(rows.map((r) => r[0].x)).toEqual(['a', 'b', 'c']);
+      expect(events.map((e) => e.replace(/SELECT '(\w)' AS x/, '$1'))).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
     });
   }
 
