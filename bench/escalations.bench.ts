@@ -2,12 +2,15 @@
  * End-to-end time for 1,000 escalations, from the escalate call (HTTP, through the whole app) to
  * SMTP acceptance, next to raw nodemailer → smtp-server throughput measured in the same run.
  *
- *   npx ts-node --transpile-only bench/escalations.bench.ts [count]
+ *   npx ts-node --transpile-only bench/escalations.bench.ts [count] [--worker-process]
+ *
+ * --worker-process runs the queue workers as `node dist/worker.js` (build first) beside the API.
  *
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379; a unique queue prefix is used and removed).
  * Uses a throw-away SQLite database, or DATABASE_URL if set.
  */
 import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +30,8 @@ import { QueueService } from '../src/queue/queue.service';
 
 export interface EscalationsBenchResult {
   count: number;
+  /** Queue workers in their own process (`WORKER=off` + `npm run worker`) instead of inline. */
+  workerProcess: boolean;
   endToEnd: { seconds: number; perSecond: number };
   rawSmtp: { seconds: number; perSecond: number };
   /** End-to-end throughput as a share of raw SMTP throughput. */
@@ -77,7 +82,7 @@ async function rawSmtp(count: number): Promise<{ seconds: number; perSecond: num
   return { seconds, perSecond: count / seconds };
 }
 
-async function endToEnd(count: number): Promise<{ seconds: number; perSecond: number }> {
+async function endToEnd(count: number, workerProcess: boolean): Promise<{ seconds: number; perSecond: number }> {
   const smtp = await countingSmtp();
   const dir = join(tmpdir(), `kpac-bench-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
@@ -93,13 +98,33 @@ async function endToEnd(count: number): Promise<{ seconds: number; perSecond: nu
     ADMIN_EMAIL: 'bench-admin@kpac.test',
     ADMIN_PASSWORD: 'bench-admin-password',
     LOG_LEVEL: 'error',
-    WORKER: process.env.BENCH_WORKER || 'inline',
+    WORKER: workerProcess ? 'off' : 'inline',
     PUBLIC_RATE_LIMIT: '0',
   });
+  let worker: ChildProcess | null = null;
   const app = await createApp(config);
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.ready();
   try {
+    if (workerProcess) {
+      // `npm run worker` on the same database and queue prefix, as a second process would run in production.
+      worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'worker.js')], {
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          DATA_DIR: config.dataDir,
+          DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(dir, 'bench.sqlite')}`,
+          REDIS_URL: config.redisUrl,
+          QUEUE_PREFIX: config.queuePrefix,
+          SMTP_URL: smtp.url,
+          APP_SECRET: config.appSecret,
+          ADMIN_EMAIL: 'bench-admin@kpac.test',
+          ADMIN_PASSWORD: 'bench-admin-password',
+          LOG_LEVEL: 'error',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    }
     const db = app.get(Database);
     const city = await db.manager.findOneOrFail(City, { where: { code: 'BKH' } });
     const now = new Date();
@@ -174,6 +199,11 @@ async function endToEnd(count: number): Promise<{ seconds: number; perSecond: nu
     for (const q of app.get(QueueService).allQueues()) await q.obliterate({ force: true }).catch(() => undefined);
     return { seconds, perSecond: count / seconds };
   } finally {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker!.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
     await app.close();
     await smtp.close();
     rmSync(dir, { recursive: true, force: true });
@@ -181,15 +211,15 @@ async function endToEnd(count: number): Promise<{ seconds: number; perSecond: nu
 }
 
 /** Runs both measurements; `npm run bench` can call this. */
-export async function runEscalationsBench(count = 1000): Promise<EscalationsBenchResult> {
+export async function runEscalationsBench(count = 1000, workerProcess = false): Promise<EscalationsBenchResult> {
   const raw = await rawSmtp(count);
-  const e2e = await endToEnd(count);
-  return { count, endToEnd: e2e, rawSmtp: raw, ratio: e2e.perSecond / raw.perSecond };
+  const e2e = await endToEnd(count, workerProcess);
+  return { count, workerProcess, endToEnd: e2e, rawSmtp: raw, ratio: e2e.perSecond / raw.perSecond };
 }
 
 export function formatEscalationsBench(r: EscalationsBenchResult): string {
   return [
-    `escalations: ${r.count} from the escalate call (HTTP) to SMTP acceptance: ${r.endToEnd.seconds.toFixed(2)} s (${r.endToEnd.perSecond.toFixed(0)}/s)`,
+    `escalations (${r.workerProcess ? 'worker in its own process' : 'worker inline'}): ${r.count} from the escalate call (HTTP) to SMTP acceptance: ${r.endToEnd.seconds.toFixed(2)} s (${r.endToEnd.perSecond.toFixed(0)}/s)`,
     `raw nodemailer (pooled) → smtp-server, same run: ${r.rawSmtp.seconds.toFixed(2)} s (${r.rawSmtp.perSecond.toFixed(0)} mails/s)`,
     `ratio end-to-end / raw: ${(r.ratio * 100).toFixed(0)}%`,
   ].join('\n');
@@ -197,7 +227,7 @@ export function formatEscalationsBench(r: EscalationsBenchResult): string {
 
 if (require.main === module) {
   const count = Number(process.argv[2] ?? 1000);
-  runEscalationsBench(count)
+  runEscalationsBench(count, process.argv.includes('--worker-process'))
     .then((r) => {
       process.stdout.write(formatEscalationsBench(r) + '\n');
       process.exit(0);

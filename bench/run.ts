@@ -268,16 +268,18 @@ async function main(): Promise<void> {
   // 2. The big database.
   if (opts.only.has('reads') || opts.only.has('stall')) await bigDatabase(opts, results, queuePrefix);
 
-  // 4. Escalations, measured by the escalations feature's own bench.
+  // 4. Escalations, measured by the escalations feature's own bench: workers inline, then as `npm run worker`.
   if (opts.only.has('escalations')) {
     print();
     print('## Escalations');
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(join(__dirname, 'escalations.bench.ts'));
-      const r = await mod.runEscalationsBench(1000);
-      results.escalations = r;
-      print(mod.formatEscalationsBench(r));
+      const inline = await mod.runEscalationsBench(1000, false);
+      print(mod.formatEscalationsBench(inline));
+      const separate = await mod.runEscalationsBench(1000, true);
+      print(mod.formatEscalationsBench(separate));
+      results.escalations = { inline, separate };
     } catch (err) {
       print(`escalations bench failed: ${err instanceof Error ? err.message : String(err)}`);
     }

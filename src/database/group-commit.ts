@@ -49,9 +49,12 @@ export class GroupCommit<I, O> {
       while (this.waiting.length) {
         let batch: Waiting<I, O>[] = [];
         try {
+          let taken = false;
           const outcomes = await this.db.transaction((em) => {
-            // Taken when the transaction starts, not when it was queued: what arrived meanwhile joins.
-            batch = this.waiting.splice(0, this.maxBatch);
+            // Taken when the transaction starts, not when it was queued: what arrived meanwhile
+            // joins. Only once: a transaction run again (SQLite busy) keeps its batch.
+            if (!taken) batch = this.waiting.splice(0, this.maxBatch);
+            taken = true;
             return this.work(em, batch.map((w) => w.item));
           });
           batch.forEach((w, i) => settle(w, outcomes[i]));
