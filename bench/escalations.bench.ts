@@ -16,6 +16,7 @@ import { mkdirSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { createApp } from '../src/app.factory';
@@ -26,7 +27,6 @@ import { loadConfig } from '../src/config/app-config';
 import { City } from '../src/councils/city.entity';
 import { Database } from '../src/database/database.service';
 import { Facility } from '../src/facilities/facility.entity';
-import { QueueService } from '../src/queue/queue.service';
 
 export interface EscalationsBenchResult {
   count: number;
@@ -196,7 +196,6 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
     await smtp.waitFor(count);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (process.env.BENCH_VERBOSE) writeSync(2, `all ${count} escalate calls answered 202 after ${accepted.toFixed(2)} s\n`);
-    for (const q of app.get(QueueService).allQueues()) await q.obliterate({ force: true }).catch(() => undefined);
     return { seconds, perSecond: count / seconds };
   } finally {
     if (worker && worker.exitCode === null) {
@@ -206,7 +205,20 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
     }
     await app.close();
     await smtp.close();
+    await dropKeys(config.redisUrl, config.queuePrefix);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Removes every key under the bench's own queue prefix (queues, job schedulers, metadata), nothing else. */
+async function dropKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
+      if ((keys as string[]).length) await redis.del(...(keys as string[]));
+    }
+  } finally {
+    redis.disconnect();
   }
 }
 
