@@ -16,7 +16,6 @@ import { mkdirSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { createApp } from '../src/app.factory';
@@ -27,6 +26,7 @@ import { loadConfig } from '../src/config/app-config';
 import { City } from '../src/councils/city.entity';
 import { Database } from '../src/database/database.service';
 import { Facility } from '../src/facilities/facility.entity';
+import { dropRedisPrefix } from './redis-keys';
 
 export interface EscalationsBenchResult {
   count: number;
@@ -205,20 +205,8 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
     }
     await app.close();
     await smtp.close();
-    await dropKeys(config.redisUrl, config.queuePrefix);
+    await dropRedisPrefix(config.redisUrl, config.queuePrefix);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Removes every key under the bench's own queue prefix (queues, job schedulers, metadata), nothing else. */
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
-      if ((keys as string[]).length) await redis.del(...(keys as string[]));
-    }
-  } finally {
-    redis.disconnect();
   }
 }
 

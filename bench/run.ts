@@ -22,9 +22,9 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { addDays, dateInZone } from '../src/common/dates';
+import { dropRedisPrefix } from './redis-keys';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'data');
@@ -131,23 +131,6 @@ async function startService(dbFile: string, port: number, queuePrefix: string, e
   child.stdout?.on('data', () => undefined);
   await waitHttp(`http://127.0.0.1:${port}/health`, child);
   return child;
-}
-
-/** Removes every key the bench's services created under their queue prefix (and nothing else). */
-async function dropRedisPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(process.env.REDIS_URL || 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  let n = 0;
-  try {
-    await redis.connect();
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
-      if ((keys as string[]).length) n += await redis.del(...(keys as string[]));
-    }
-  } catch {
-    // Redis gone: nothing of ours to clean there.
-  } finally {
-    redis.disconnect();
-  }
-  return n;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -285,7 +268,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const dropped = await dropRedisPrefix(queuePrefix);
+  const dropped = await dropRedisPrefix(process.env.REDIS_URL || 'redis://127.0.0.1:6379', queuePrefix);
   rmSync(scratch, { recursive: true, force: true });
   writeFileSync(join(DATA, 'bench-results.json'), JSON.stringify(results, null, 2));
   writeFileSync(join(DATA, 'bench-results.txt'), out.join('\n') + '\n');

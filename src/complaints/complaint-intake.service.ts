@@ -110,15 +110,15 @@ export class ComplaintIntakeService {
     const facilities = new Map(
       facilityIds.length ? (await em.find(Facility, { where: { id: In(facilityIds) }, select: { id: true, cityId: true } })).map((f) => [f.id, f.cityId]) : [],
     );
-    const outcomes: BatchOutcome<Required<IntakeResult>>[] = intakes.map((x) => {
+    const outcomes: BatchOutcome<Required<IntakeResult>>[] = [];
+    const accepted: { x: PendingIntake; i: number; city: City }[] = [];
+    intakes.forEach((x, i) => {
       const city = cities.get(x.dto.cityId);
-      if (!city) return { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)') };
-      if (x.dto.facilityId !== undefined && facilities.get(x.dto.facilityId) !== city.id) {
-        return { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)') };
-      }
-      return { ok: { id: 0, reference: '', trackingCode: x.trackingCode } };
+      if (!city) outcomes[i] = { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)') };
+      else if (x.dto.facilityId !== undefined && facilities.get(x.dto.facilityId) !== city.id) {
+        outcomes[i] = { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)') };
+      } else accepted.push({ x, i, city });
     });
-    const accepted = intakes.map((x, i) => ({ x, i, city: cities.get(x.dto.cityId)! })).filter(({ i }) => 'ok' in outcomes[i]);
     if (!accepted.length) return outcomes;
 
     // References: one counter upsert per city and year in the batch, numbers in arrival order.

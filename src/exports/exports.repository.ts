@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { num } from '../statistics/sql-dialect';
 import { StatsReader } from '../statistics/stats-reader';
-import { StatsPeriod } from '../statistics/stats-period';
+import { StatsPeriod, wherePeriod } from '../statistics/stats-period';
 
 export interface ExportFilter {
   period: StatsPeriod;
@@ -65,14 +65,7 @@ export class ExportsRepository {
   async page(filter: ExportFilter, afterId: number, limit: number): Promise<ExportRow[]> {
     const where = ['c.id > ?'];
     const params: unknown[] = [afterId];
-    if (filter.period.fromMs !== null) {
-      where.push('c.received_at >= ?');
-      params.push(filter.period.fromMs);
-    }
-    if (filter.period.toMs !== null) {
-      where.push('c.received_at < ?');
-      params.push(filter.period.toMs);
-    }
+    wherePeriod('c.received_at', filter.period, where, params);
     if (filter.cityId !== null) {
       where.push('c.city_id = ?');
       params.push(filter.cityId);
@@ -86,14 +79,7 @@ export class ExportsRepository {
   async declineReasons(period: StatsPeriod, cityId: number | null): Promise<{ reason: string | null; n: number }[]> {
     const where = ["c.status = 'resolved'", "c.outcome = 'unresolved_client_declined'"];
     const params: unknown[] = [];
-    if (period.fromMs !== null) {
-      where.push('c.received_at >= ?');
-      params.push(period.fromMs);
-    }
-    if (period.toMs !== null) {
-      where.push('c.received_at < ?');
-      params.push(period.toMs);
-    }
+    wherePeriod('c.received_at', period, where, params);
     if (cityId !== null) {
       where.push('c.city_id = ?');
       params.push(cityId);

@@ -8,7 +8,7 @@ import { isSmall } from './resolution-figures';
 import { num } from './sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
 import { StatsPeriodQueryDto } from './stats-query.dto';
-import { resolvePeriod, StatsPeriod } from './stats-period';
+import { resolvePeriod, StatsPeriod, wherePeriod } from './stats-period';
 import { statsScope, StatsScope } from './stats-scope';
 
 /** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
@@ -78,14 +78,7 @@ export class SlaStatisticsService {
   private filters(scope: StatsScope, period: StatsPeriod): { where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (period.fromMs !== null) {
-      where.push('e.created_at >= ?');
-      params.push(period.fromMs);
-    }
-    if (period.toMs !== null) {
-      where.push('e.created_at < ?');
-      params.push(period.toMs);
-    }
+    wherePeriod('e.created_at', period, where, params);
     // The complaint's city (copied onto the escalation): a council sees the escalations it made.
     if (scope.cityId !== null) {
       where.push('e.city_id = ?');

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { num } from './sql-dialect';
 import { StatsReader } from './stats-reader';
-import { StatsPeriod } from './stats-period';
+import { StatsPeriod, wherePeriod } from './stats-period';
 import { StatsScope } from './stats-scope';
 import { ResolutionGroupBy } from './stats.constants';
 
@@ -53,14 +53,7 @@ export class StatisticsRepository {
   async resolution(scope: StatsScope, period: StatsPeriod, groupBy: ResolutionGroupBy | null): Promise<ResolutionRow[]> {
     const where = ["c.status <> 'rejected'"];
     const params: unknown[] = [];
-    if (period.fromMs !== null) {
-      where.push('c.received_at >= ?');
-      params.push(period.fromMs);
-    }
-    if (period.toMs !== null) {
-      where.push('c.received_at < ?');
-      params.push(period.toMs);
-    }
+    wherePeriod('c.received_at', period, where, params);
     if (scope.cityId !== null) {
       where.push('c.city_id = ?');
       params.push(scope.cityId);
@@ -97,14 +90,7 @@ export class StatisticsRepository {
   async feedback(scope: StatsScope, period: StatsPeriod): Promise<FeedbackRow[]> {
     const where = ['1 = 1'];
     const params: unknown[] = [];
-    if (period.fromMs !== null) {
-      where.push('f.created_at >= ?');
-      params.push(period.fromMs);
-    }
-    if (period.toMs !== null) {
-      where.push('f.created_at < ?');
-      params.push(period.toMs);
-    }
+    wherePeriod('f.created_at', period, where, params);
     if (scope.cityId !== null) {
       where.push('fa.city_id = ?');
       params.push(scope.cityId);

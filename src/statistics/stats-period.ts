@@ -23,3 +23,15 @@ export function resolvePeriod(from: string | undefined, to: string | undefined, 
     timeZone,
   };
 }
+
+/** Appends `column >= from` and `column < to` for the bounds the period has. */
+export function wherePeriod(column: string, period: StatsPeriod, where: string[], params: unknown[]): void {
+  if (period.fromMs !== null) {
+    where.push(`${column} >= ?`);
+    params.push(period.fromMs);
+  }
+  if (period.toMs !== null) {
+    where.push(`${column} < ?`);
+    params.push(period.toMs);
+  }
+}
