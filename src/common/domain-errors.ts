@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | 'INVALID_TRANSITION'
   | 'SEATS_FULL'
   | 'VALIDATION'
+  | 'UNPROCESSABLE'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'TOO_MANY_REQUESTS'
@@ -19,23 +20,35 @@ const STATUS: Record<DomainErrorCode, number> = {
   INVALID_TRANSITION: 409,
   SEATS_FULL: 409,
   VALIDATION: 400,
+  UNPROCESSABLE: 422,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   TOO_MANY_REQUESTS: 429,
   GONE: 410,
 };
 
+/** Where a refusal belongs on a form, and a stable reason pages can translate (never parsed from the message). */
+export interface DomainErrorTarget {
+  field?: string;
+  reason?: string;
+}
+
 export class DomainError extends Error {
   readonly status: number;
+  readonly details?: string[];
+  readonly field?: string;
+  readonly reason?: string;
   constructor(
     readonly code: DomainErrorCode,
     message: string | string[],
+    target: DomainErrorTarget = {},
   ) {
     super(Array.isArray(message) ? message.join('; ') : message);
     this.status = STATUS[code];
     this.details = Array.isArray(message) ? message : undefined;
+    this.field = target.field;
+    this.reason = target.reason;
   }
-  readonly details?: string[];
 }
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);

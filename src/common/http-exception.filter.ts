@@ -7,6 +7,8 @@ interface ErrorBody {
   error: string;
   message: string | string[];
   code?: string;
+  field?: string;
+  reason?: string;
 }
 
 /** The one place errors become HTTP: `{ statusCode, error, message }`, never a stack or input echo. */
@@ -37,6 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
         error: STATUS_CODES[exception.status] ?? 'Error',
         message: exception.details ?? exception.message,
         code: exception.code,
+        ...(exception.field ? { field: exception.field } : {}),
+        ...(exception.reason ? { reason: exception.reason } : {}),
       };
     }
     if (exception instanceof HttpException) {

@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { FieldCipher } from '../common/crypto';
 import { dateInZone, quarterInZone, startOfDayInZone } from '../common/dates';
-import { forbidden, invalid } from '../common/domain-errors';
+import { invalid } from '../common/domain-errors';
+import { assertMayEnterComplaintFor } from '../access/access-policy';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { City } from '../councils/city.entity';
@@ -73,9 +74,7 @@ export class ComplaintIntakeService {
 
   /** A council member or admin entering a paper form, call or outreach contact. */
   async submitStaff(actor: Actor, dto: StaffComplaintDto): Promise<IntakeResult> {
-    if (actor.kind === 'kpac_member' && dto.cityId !== actor.cityId) {
-      throw forbidden("You may enter complaints only for your council's city");
-    }
+    assertMayEnterComplaintFor(actor, dto.cityId);
     const now = this.clock.now();
     let receivedAt = now;
     if (dto.receivedAt !== undefined) {

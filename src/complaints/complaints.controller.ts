@@ -5,7 +5,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ComplaintIntakeService } from './complaint-intake.service';
 import { ComplaintsService } from './complaints.service';
-import { ReopenDto, ResolutionDto, TriageDto } from './dto/complaint-actions.dto';
+import { ReopenDto, ResolutionDto, RevealContactDto, TriageDto } from './dto/complaint-actions.dto';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 import { StaffComplaintDto } from './dto/create-complaint.dto';
 
@@ -42,9 +42,9 @@ export class ComplaintsController {
   @Post(':id/contact/reveal')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Contact details; every call is audited' })
-  reveal(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number) {
-    return this.complaints.revealContact(actor, id);
+  @ApiOperation({ summary: 'Contact details; every call is audited. Needs the complainant\'s mayContact, or an admin with a written reason' })
+  reveal(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Body() body: RevealContactDto = {}) {
+    return this.complaints.revealContact(actor, id, body);
   }
 
   @Post(':id/triage')

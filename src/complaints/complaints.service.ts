@@ -9,7 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { ComplaintEvent } from './complaint-event.entity';
-import { assertInScope } from './complaint-scope';
+import { assertComplaintVisible, complaintListScope, contactRevealRule } from '../access/access-policy';
 import { eventText, OUTCOME_TEXT } from './complaint-texts';
 import { ActorKind, allowedActions, ComplaintAction } from './complaint-transitions';
 import { ComplaintWorkflowService, TransitionRequest } from './complaint-workflow.service';
@@ -17,7 +17,7 @@ import { Complaint } from './complaint.entity';
 import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
 import { ComplaintsRepository } from './complaints.repository';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
-import { ReopenDto, ResolutionDto, TriageDto } from './dto/complaint-actions.dto';
+import { ReopenDto, ResolutionDto, RevealContactDto, TriageDto } from './dto/complaint-actions.dto';
 
 /** What staff see of a complaint; contact details never, only whether there are any. */
 export function complaintSummary(c: Complaint) {
@@ -63,13 +63,14 @@ export class ComplaintsService {
    * therefore yields an empty page (never another city's rows, and no hint whether any exist).
    */
   async list(actor: Actor, q: ComplaintQueryDto) {
-    if (actor.kind !== 'admin' && actor.kind !== 'kpac_member') throw new DomainError('FORBIDDEN', 'This route is for: admin, kpac_member');
-    const { rows, nextCursor } = await this.repo.list(q, actor.kind === 'kpac_member' ? { cityId: actor.cityId ?? -1 } : {});
+    const scope = complaintListScope(actor);
+    if (!scope) throw new DomainError('FORBIDDEN', 'This route is for: admin, kpac_member');
+    const { rows, nextCursor } = await this.repo.list(q, scope);
     return { items: rows.map(complaintSummary), nextCursor };
   }
 
   async detail(actor: Actor, id: number) {
-    const c = assertInScope(actor, await this.db.manager.findOne(Complaint, { where: { id } }));
+    const c = assertComplaintVisible(actor, await this.db.manager.findOne(Complaint, { where: { id } }));
     const events = await this.repo.timeline(c.id);
     const { trackingHash: _hash, contactEnc, ...fields } = c;
     return {
@@ -134,15 +135,26 @@ export class ComplaintsService {
     return this.detail(actor, id);
   }
 
-  /** The only way contact details leave the database; audited and noted in the internal timeline. */
-  async revealContact(actor: Actor, id: number): Promise<{ contact: ContactDetails; mayContact: boolean }> {
+  /**
+   * The only way contact details leave the database; audited and noted in the internal timeline.
+   * Without the complainant's `mayContact`, only an admin may reveal them, with a written reason.
+   */
+  async revealContact(actor: Actor, id: number, dto: RevealContactDto = {}): Promise<{ contact: ContactDetails; mayContact: boolean }> {
+    const reason = dto.reason?.trim() || undefined;
     return this.db.transaction(async (em) => {
-      const c = assertInScope(actor, await em.findOne(Complaint, { where: { id } }));
+      const c = assertComplaintVisible(actor, await em.findOne(Complaint, { where: { id } }));
+      contactRevealRule(actor, c, reason);
       if (c.contactErasedAt) throw new DomainError('GONE', 'Contact details of this complaint were erased under the retention rule');
       if (!c.contactEnc) throw notFound('Contact details for this complaint');
       const contact = JSON.parse(this.cipher.decrypt(c.contactEnc, contactAad(c.id)));
-      await this.workflow.addEvent(em, actor, c.id, { type: 'contact_revealed', public: false });
-      await this.audit.record(em, actor, { action: 'complaint.contact_reveal', entity: 'complaint', entityId: c.id });
+      await this.workflow.addEvent(em, actor, c.id, { type: 'contact_revealed', public: false, note: c.mayContact ? null : reason ?? null });
+      await this.audit.record(em, actor, {
+        action: 'complaint.contact_reveal',
+        entity: 'complaint',
+        entityId: c.id,
+        // The reason is the one free text the audit trail keeps: an override of the complainant's choice must say why.
+        details: c.mayContact ? { mayContact: true } : { mayContact: false, reason },
+      });
       return { contact, mayContact: c.mayContact };
     });
   }
@@ -150,7 +162,7 @@ export class ComplaintsService {
   /** Scope check and transition in one transaction. */
   private act(actor: Actor, id: number, build: (c: Complaint) => Omit<TransitionRequest, 'complaintId'>): Promise<Complaint> {
     return this.db.transaction(async (em: EntityManager) => {
-      const c = assertInScope(actor, await em.findOne(Complaint, { where: { id } }));
+      const c = assertComplaintVisible(actor, await em.findOne(Complaint, { where: { id } }));
       return this.workflow.transition(em, actor, { complaintId: c.id, ...build(c) });
     });
   }

@@ -12,7 +12,7 @@ import { Database } from '../database/database.service';
 import { City } from './city.entity';
 import { ENDING_SOON_DAYS } from './council.constants';
 import { Council } from './council.entity';
-import { assertCouncilInScope } from './council-scope';
+import { assertCouncilVisible, councilListScope } from '../access/access-policy';
 import { CouncilsRepository } from './councils.repository';
 import { CreateCityDto } from './dto/city.dto';
 import { CreateCouncilDto, UpdateCouncilDto } from './dto/council.dto';
@@ -83,7 +83,8 @@ export class CouncilsService {
       .leftJoin(Council, 'council', 'council.city_id = city.id')
       .select(['city.id AS id', 'city.name AS name', 'city.code AS code', 'council.id AS "councilId"'])
       .orderBy('city.name', 'ASC');
-    if (actor.kind === 'kpac_member') qb.where('city.id = :cityId', { cityId: actor.cityId });
+    const scope = councilListScope(actor);
+    if (scope.cityId !== undefined) qb.where('city.id = :cityId', { cityId: scope.cityId });
     const rows = await qb.getRawMany<{ id: number; name: string; code: string; councilId: number | null }>();
     return rows.map((r) => ({ id: Number(r.id), name: r.name, code: r.code, councilId: r.councilId === null ? null : Number(r.councilId) }));
   }
@@ -177,8 +178,9 @@ export class CouncilsService {
 
   async list(actor: Actor): Promise<CouncilSummary[]> {
     const em = this.db.manager;
+    const scope = councilListScope(actor);
     const councils = await em.find(Council, {
-      where: actor.kind === 'kpac_member' ? { id: actor.councilId } : {},
+      where: scope.councilId !== undefined ? { id: scope.councilId } : {},
       order: { id: 'ASC' },
     });
     const cities = await this.repo.citiesById(em);
@@ -190,7 +192,7 @@ export class CouncilsService {
   }
 
   async get(actor: Actor, id: number): Promise<CouncilDetail> {
-    assertCouncilInScope(actor, id);
+    assertCouncilVisible(actor, id);
     return this.detail(this.db.manager, id);
   }
 

@@ -7,7 +7,7 @@ import { conflict, DomainError, invalid, notFound } from '../common/domain-error
 import { Database } from '../database/database.service';
 import type { Constituency } from './council.constants';
 import { Council } from './council.entity';
-import { assertCouncilInScope } from './council-scope';
+import { assertCouncilVisible } from '../access/access-policy';
 import { CouncilsRepository } from './councils.repository';
 import { CouncilsService } from './councils.service';
 import { AddTermDto, CreateMemberDto, CreateTrainingDto, EndTermDto } from './dto/member.dto';
@@ -59,7 +59,7 @@ export class MembersService {
   ) {}
 
   async list(actor: Actor, councilId: number): Promise<MemberView[]> {
-    assertCouncilInScope(actor, councilId);
+    assertCouncilVisible(actor, councilId);
     const em = this.db.manager;
     if (!(await em.exists(Council, { where: { id: councilId } }))) throw notFound('Council');
     const members = await em.find(Member, { where: { councilId }, order: { name: 'ASC', id: 'ASC' } });
@@ -72,7 +72,7 @@ export class MembersService {
   async get(actor: Actor, memberId: number): Promise<MemberView> {
     const member = await this.db.manager.findOne(Member, { where: { id: memberId } });
     if (!member) throw notFound('Member');
-    assertCouncilInScope(actor, member.councilId, 'Member');
+    assertCouncilVisible(actor, member.councilId, 'Member');
     return this.load(this.db.manager, member);
   }
 

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 
 /**
  * Decrypts a complaint's contact details for a facility mail or link page. Callers must have
- * checked the complainant's consent (escalation.discloseIdentity) first.
+ * checked the access policy (escalation.identityDisclosed) first, or only compare (summary check).
  */
 @Injectable()
 export class ContactReader {
@@ -18,7 +18,7 @@ export class ContactReader {
     this.cipher = contactCipher(config.appSecret);
   }
 
-  async read(complaint: Complaint): Promise<ContactDetails | null> {
+  read(complaint: Pick<Complaint, 'id' | 'contactEnc' | 'contactErasedAt'>): ContactDetails | null {
     if (!complaint.contactEnc || complaint.contactErasedAt) return null;
     try {
       return JSON.parse(this.cipher.decrypt(complaint.contactEnc, contactAad(complaint.id))) as ContactDetails;

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { dateInZone } from '../common/dates';
-import { Complaint } from '../complaints/complaint.entity';
+import { mayDiscloseIdentity } from '../access/access-policy';
 import { ContactDetails } from '../complaints/contact-cipher';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
-import { Facility } from '../facilities/facility.entity';
 import { ContactReader } from './contact-reader';
 import { EscalationsService } from './escalations.service';
 
@@ -37,10 +36,9 @@ export class EscalationLinkService {
 
   async view(token: string): Promise<LinkView> {
     const em = this.db.manager;
-    const esc = await this.escalations.findByToken(em, token);
-    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
-    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
-    const contact = esc.discloseIdentity ? await this.contacts.read(complaint) : null;
+    const { esc, complaint, facility } = await this.escalations.findByToken(em, token);
+    // Recorded when the escalation was made, and checked again against the facility as it is now.
+    const contact = esc.identityDisclosed && mayDiscloseIdentity(complaint, facility, esc.rung) ? this.contacts.read(complaint) : null;
     if (contact) {
       // Opening the link changes nothing about the case, but every reveal of contact details is audited.
       await this.db.transaction((tx) =>

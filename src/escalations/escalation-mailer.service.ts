@@ -21,6 +21,7 @@ import { COUNCIL_LANGUAGE, MailTemplates, TemplateKey } from '../mail/mail-templ
 import { MailTransport, OutgoingMail, PermanentMailError, TransientMailError } from '../mail/mail-transport.service';
 import { OutboxRelay } from '../queue/outbox-relay.service';
 import { Escalation } from './escalation.entity';
+import { mayDiscloseIdentity } from '../access/access-policy';
 import { ContactReader } from './contact-reader';
 import { escalationKey, scheduleSend } from './escalation-steps';
 import { EscalationsService } from './escalations.service';
@@ -87,7 +88,7 @@ export class EscalationMailer {
     }
 
     try {
-      if (mail === 'no-recipients') throw new PermanentMailError('no recipient e-mail address');
+      if (mail === 'no-recipients') throw new PermanentMailError('NO_RECIPIENTS rejected');
       await this.transport.send(mail);
     } catch (err) {
       if (err instanceof PermanentMailError) {
@@ -141,7 +142,7 @@ export class EscalationMailer {
     if (initial.length) await em.update(Escalation, { id: In(initial), deliveryState: 'queued' }, { deliveryState: 'sent', updatedAt: now });
     if (facilitySends.length) {
       const disclosing = new Map(
-        (await em.find(Escalation, { where: { id: In(facilitySends.map((s) => s.escalationId!)), discloseIdentity: true }, select: { id: true, complaintId: true } })).map((e) => [
+        (await em.find(Escalation, { where: { id: In(facilitySends.map((s) => s.escalationId!)), identityDisclosed: true }, select: { id: true, complaintId: true } })).map((e) => [
           e.id,
           e,
         ]),
@@ -206,8 +207,9 @@ export class EscalationMailer {
       ? `${this.templates.text(lang, 'link_intro', { linkExpires: this.fmtDate(esc.tokenExpiresAt) })}\n${this.escalations.linkUrl(token)}`
       : '';
     let identity = this.templates.text(lang, 'identity_none');
-    if (esc.discloseIdentity) {
-      const contact = await this.contacts.read(complaint);
+    // Recorded when the escalation was made, and checked again against the facility as it is now.
+    if (esc.identityDisclosed && mayDiscloseIdentity(complaint, facility, esc.rung)) {
+      const contact = this.contacts.read(complaint);
       if (contact) {
         const lines = (['phone', 'email', 'other'] as const)
           .filter((k) => contact[k])

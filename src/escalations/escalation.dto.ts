@@ -18,6 +18,14 @@ export class CreateEscalationDto {
   summary: string;
 }
 
+export class EscalationDraftQueryDto {
+  @ApiProperty({ description: 'The facility to escalate to' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  facilityId: number;
+}
+
 export class RespondDto {
   @ApiProperty()
   @IsString()

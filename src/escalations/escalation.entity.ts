@@ -29,9 +29,12 @@ export class Escalation {
   @Column({ type: 'text' })
   summary: string;
 
-  /** Copied from the complaint's consent when the escalation is made. */
-  @Column({ type: 'boolean', name: 'disclose_identity', default: false })
-  discloseIdentity: boolean;
+  /**
+   * Whether this escalation carries the complainant's identity and contact, decided once by the
+   * access policy (consent, the named facility, first rung, not police or an authority).
+   */
+  @Column({ type: 'boolean', name: 'identity_disclosed', default: false })
+  identityDisclosed: boolean;
 
   @Column(instant({ name: 'due_at' }))
   dueAt: Date;
@@ -79,7 +82,7 @@ export class Escalation {
   @Column(instant({ name: 'updated_at' }))
   updatedAt: Date;
 
-  /** Why the last facility mail failed (SMTP reply code and text, never message content). */
+  /** Why the last facility mail failed: step, SMTP reply code and class (`initial: 550 rejected`), never server text. */
   @Column({ type: 'varchar', length: 500, name: 'last_error', nullable: true })
   lastError: string | null;
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CreateEscalationDto, ListEscalationsDto, RespondDto } from './escalation.dto';
+import { CreateEscalationDto, EscalationDraftQueryDto, ListEscalationsDto, RespondDto } from './escalation.dto';
 import { EscalationsRepository } from './escalations.repository';
 import { EscalationsService } from './escalations.service';
 
@@ -22,6 +22,14 @@ export class EscalationsController {
   @HttpCode(202)
   escalate(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Body() body: CreateEscalationDto) {
     return this.escalations.escalate(actor, id, body);
+  }
+
+  /** Changes nothing: the neutral summary offered for that facility, and whether identity would go. */
+  @Roles('kpac_member', 'admin')
+  @Get('complaints/:id/escalations/draft')
+  @ApiOperation({ summary: 'The facility-safe summary offered for a facility, in its language, and whether the escalation would carry identity' })
+  draft(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number, @Query() q: EscalationDraftQueryDto) {
+    return this.escalations.draft(actor, id, q.facilityId);
   }
 
   @Roles('kpac_member', 'facility_admin', 'admin')

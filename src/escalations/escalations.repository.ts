@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { notFound } from '../common/domain-errors';
+import { assertEscalationVisible, canSeeMailStep, escalationListScope } from '../access/access-policy';
 import { Complaint } from '../complaints/complaint.entity';
 import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
@@ -29,7 +30,8 @@ export interface EscalationView {
   rung: number;
   parentEscalationId: number | null;
   summary: string;
-  discloseIdentity: boolean;
+  /** Whether this escalation carried the complainant's identity and contact. */
+  identityDisclosed: boolean;
   dueAt: string;
   deliveryState: string;
   responseState: string;
@@ -49,35 +51,36 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export class EscalationsRepository {
   constructor(private readonly db: Database) {}
 
-  async view(id: number, withSteps: boolean): Promise<EscalationView | null> {
+  /** One escalation as `actor` may see it (mail steps filtered by the access policy). */
+  async view(actor: Actor, id: number, withSteps: boolean): Promise<EscalationView | null> {
     const esc = await this.db.manager.findOne(Escalation, { where: { id } });
     if (!esc) return null;
-    return (await this.toViews([esc], withSteps))[0];
+    return (await this.toViews(actor, [esc], withSteps))[0];
   }
 
   async viewInScope(actor: Actor, id: number): Promise<EscalationView> {
-    const esc = await this.db.manager.findOne(Escalation, { where: { id } });
-    if (!esc || !inScope(actor, esc)) throw notFound('Escalation');
-    return (await this.toViews([esc], true))[0];
+    const esc = assertEscalationVisible(actor, await this.db.manager.findOne(Escalation, { where: { id } }));
+    return (await this.toViews(actor, [esc], true))[0];
   }
 
   /** Newest first, keyset on id, scoped by role. */
   async list(actor: Actor, q: ListEscalationsDto): Promise<{ items: EscalationView[]; nextCursor: number | null }> {
     const limit = Math.min(q.limit ?? 50, 200);
     const qb = this.db.manager.createQueryBuilder(Escalation, 'e').orderBy('e.id', 'DESC').take(limit + 1);
-    if (actor.kind === 'kpac_member') qb.andWhere('e.city_id = :city', { city: actor.cityId });
-    else if (actor.kind === 'facility_admin') qb.andWhere('e.facility_id = :fac', { fac: actor.facilityId });
-    else if (actor.kind !== 'admin') throw notFound('Escalation');
+    const scope = escalationListScope(actor);
+    if (!scope) throw notFound('Escalation');
+    if (scope.cityId !== undefined) qb.andWhere('e.city_id = :city', { city: scope.cityId });
+    if (scope.facilityId !== undefined) qb.andWhere('e.facility_id = :fac', { fac: scope.facilityId });
     if (q.facilityId) qb.andWhere('e.facility_id = :f', { f: q.facilityId });
     if (q.complaintId) qb.andWhere('e.complaint_id = :c', { c: q.complaintId });
     if (q.responseState) qb.andWhere('e.response_state = :rs', { rs: q.responseState });
     if (q.cursor) qb.andWhere('e.id < :cursor', { cursor: q.cursor });
     const rows = await qb.getMany();
     const page = rows.slice(0, limit);
-    return { items: await this.toViews(page, false), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+    return { items: await this.toViews(actor, page, false), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
   }
 
-  private async toViews(rows: Escalation[], withSteps: boolean): Promise<EscalationView[]> {
+  private async toViews(actor: Actor, rows: Escalation[], withSteps: boolean): Promise<EscalationView[]> {
     if (rows.length === 0) return [];
     const complaints = await this.db.manager.find(Complaint, {
       where: { id: In([...new Set(rows.map((r) => r.complaintId))]) },
@@ -97,7 +100,7 @@ export class EscalationsRepository {
       rung: e.rung,
       parentEscalationId: e.parentEscalationId,
       summary: e.summary,
-      discloseIdentity: e.discloseIdentity,
+      identityDisclosed: e.identityDisclosed,
       dueAt: e.dueAt.toISOString(),
       deliveryState: e.deliveryState,
       responseState: e.responseState,
@@ -110,17 +113,10 @@ export class EscalationsRepository {
       ...(withSteps
         ? {
             steps: steps
-              .filter((s) => s.escalationId === e.id)
+              .filter((s) => s.escalationId === e.id && canSeeMailStep(actor, s))
               .map((s) => ({ step: s.step, audience: s.audience, state: s.state, attempts: s.attempts, dueAt: s.dueAt.toISOString(), sentAt: iso(s.sentAt), lastError: s.lastError })),
           }
         : {}),
     }));
   }
-}
-
-export function inScope(actor: Actor, esc: Escalation): boolean {
-  if (actor.kind === 'admin') return true;
-  if (actor.kind === 'kpac_member') return actor.cityId === esc.cityId;
-  if (actor.kind === 'facility_admin') return actor.facilityId === esc.facilityId;
-  return false;
 }

@@ -5,7 +5,9 @@ import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { FieldCipher, randomToken, sha256Hex } from '../common/crypto';
 import { conflict, DomainError, notFound } from '../common/domain-errors';
-import { canSeeComplaint } from '../complaints/complaint-scope';
+import { ContactReader } from './contact-reader';
+import { assertSummaryIsFacilitySafe, summaryTemplate } from './facility-summary';
+import { assertComplaintVisible, assertMayEscalateTo, assertMayRespond, mayDiscloseIdentity } from '../access/access-policy';
 import { ComplaintWorkflowService } from '../complaints/complaint-workflow.service';
 import { Complaint } from '../complaints/complaint.entity';
 import { Council } from '../councils/council.entity';
@@ -41,6 +43,20 @@ export interface NewEscalation {
 
 export const tokenAad = (escalationId: number) => `escalations.token_enc.${escalationId}`;
 
+/** The one answer for every dead response link: it reveals nothing about the case. */
+export const DEAD_LINK = 'This link is no longer valid; please contact the council';
+
+export interface EscalationDraft {
+  complaintId: number;
+  facilityId: number;
+  facilityName: string;
+  language: string;
+  /** The neutral, third-person summary offered for this facility, in its language. */
+  summary: string;
+  /** Whether this escalation would carry the complainant's identity and contact. */
+  identityDisclosed: boolean;
+}
+
 /**
  * Escalations: taking a complaint to a facility, the facility's answer, and the ladder's next rung.
  * Every change commits together with its timeline entry, audit event and outbox records; Redis is
@@ -60,6 +76,7 @@ export class EscalationsService {
     private readonly clock: Clock,
     private readonly relay: OutboxRelay,
     private readonly repo: EscalationsRepository,
+    private readonly contacts: ContactReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.tokenCipher = FieldCipher.fromSecret(config.appSecret, 'response-link');
@@ -70,7 +87,25 @@ export class EscalationsService {
   async escalate(actor: Actor, complaintId: number, input: { facilityId: number; summary: string }): Promise<EscalationView> {
     const id = await this.batches.submit({ actor, complaintId, facilityId: input.facilityId, summary: input.summary.trim() });
     this.relay.nudge();
-    return (await this.repo.view(id, true))!;
+    return (await this.repo.view(actor, id, true))!;
+  }
+
+  /**
+   * What the member sees before sending: the neutral summary for this facility in its language, and
+   * whether the facility will learn who the complainant is. Changes nothing.
+   */
+  async draft(actor: Actor, complaintId: number, facilityId: number): Promise<EscalationDraft> {
+    const em = this.db.manager;
+    const complaint = assertComplaintVisible(actor, await em.findOne(Complaint, { where: { id: complaintId } }));
+    const facility = assertMayEscalateTo(actor, complaint, await em.findOne(Facility, { where: { id: facilityId } }));
+    return {
+      complaintId,
+      facilityId: facility.id,
+      facilityName: facility.name,
+      language: facility.language,
+      summary: summaryTemplate(complaint.category, facility),
+      identityDisclosed: mayDiscloseIdentity(complaint, facility, 1),
+    };
   }
 
   /** Escalate calls arriving together: checked one by one, written together; a refusal stays with its call. */
@@ -88,10 +123,15 @@ export class EscalationsService {
     requests.forEach((r, index) => {
       const complaint = complaints.get(r.complaintId);
       const facility = facilities.get(r.facilityId);
-      let refused: Error | null;
-      if (!complaint || !canSeeComplaint(r.actor, complaint)) refused = notFound('Complaint');
-      else if (!facility) refused = notFound('Facility');
-      else refused = this.workflow.refusal(status.get(complaint.id)!, 'escalate', r.actor);
+      let refused: Error | null = null;
+      try {
+        assertComplaintVisible(r.actor, complaint ?? null);
+        assertMayEscalateTo(r.actor, complaint!, facility ?? null);
+        refused = this.workflow.refusal(status.get(complaint!.id)!, 'escalate', r.actor);
+        if (!refused) assertSummaryIsFacilitySafe(r.summary, [complaint!.description, complaint!.desiredOutcome], this.contacts.read(complaint!));
+      } catch (err) {
+        refused = err as Error;
+      }
       if (refused) {
         outcomes[index] = { refused };
         return;
@@ -119,17 +159,18 @@ export class EscalationsService {
     const rows = items.map(({ actor, complaint, facility, summary, parent }) => {
       const dueAt = new Date(now.getTime() + facility.slaDays * DAY_MS);
       const token = randomToken(32);
+      const rung = parent ? parent.rung + 1 : 1;
       return {
         token,
-        rung: parent ? parent.rung + 1 : 1,
+        rung,
         row: {
           complaintId: complaint.id,
           cityId: complaint.cityId,
           facilityId: facility.id,
-          rung: parent ? parent.rung + 1 : 1,
+          rung,
           parentEscalationId: parent?.id ?? null,
           summary,
-          discloseIdentity: complaint.discloseIdentityToFacility,
+          identityDisclosed: mayDiscloseIdentity(complaint, facility, rung),
           dueAt,
           deliveryState: 'queued' as const,
           responseState: 'awaiting' as const,
@@ -171,7 +212,14 @@ export class EscalationsService {
         action: parent ? 'escalation.ladder' : 'escalation.create',
         entity: 'escalation',
         entityId: ids[n],
-        details: { complaintId: complaint.id, facilityId: facility.id, rung: rows[n].rung, parentEscalationId: parent?.id ?? null, slaDays: facility.slaDays },
+        details: {
+          complaintId: complaint.id,
+          facilityId: facility.id,
+          rung: rows[n].rung,
+          parentEscalationId: parent?.id ?? null,
+          slaDays: facility.slaDays,
+          identityDisclosed: rows[n].row.identityDisclosed,
+        },
       })),
     );
     await scheduleFreshSends(
@@ -197,34 +245,45 @@ export class EscalationsService {
   /** A facility admin (own facility) or an admin answers through the API. */
   async respondAsStaff(actor: Actor, escalationId: number, response: string): Promise<EscalationView> {
     await this.db.transaction(async (em) => {
-      const esc = await em.findOne(Escalation, { where: { id: escalationId } });
-      if (!esc || !(actor.kind === 'admin' || (actor.kind === 'facility_admin' && actor.facilityId === esc.facilityId))) throw notFound('Escalation');
+      const esc = assertMayRespond(actor, await em.findOne(Escalation, { where: { id: escalationId } }));
       await this.respondInTx(em, actor, esc, response.trim(), 'account');
     });
     this.relay.nudge();
-    return (await this.repo.view(escalationId, true))!;
+    return (await this.repo.view(actor, escalationId, true))!;
   }
 
   /** The holder of a valid link answers; the link is consumed. */
   async respondByLink(token: string, response: string): Promise<{ escalationId: number; reference: string; responseState: string }> {
     const result = await this.db.transaction(async (em) => {
-      const esc = await this.findByToken(em, token);
+      const { esc, complaint } = await this.findByToken(em, token);
       const actor: Actor = { kind: 'facility_link', userId: null, facilityId: esc.facilityId };
       await this.respondInTx(em, actor, esc, response.trim(), 'link');
-      const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
       return { escalationId: esc.id, reference: complaint.reference, responseState: 'responded' };
     });
     this.relay.nudge();
     return result;
   }
 
-  /** Looks a link up without changing anything (mail scanners open links too). */
-  async findByToken(em: EntityManager, token: string): Promise<Escalation> {
+  /**
+   * Looks a link up without changing anything (mail scanners open links too). A link lives only
+   * while its escalation waits for this facility's answer: answered by any route, superseded (the
+   * complaint moved on, or the ladder took it to the next rung), the complaint closed or its
+   * contact erased, or past its expiry, it is dead, and a dead link says nothing about the case.
+   */
+  async findByToken(em: EntityManager, token: string): Promise<{ esc: Escalation; complaint: Complaint; facility: Facility }> {
     const esc = await em.findOne(Escalation, { where: { tokenHash: sha256Hex(token) } });
     if (!esc) throw notFound('Response link');
-    if (esc.tokenUsedAt) throw new DomainError('GONE', 'This response link was already used; the response has been recorded');
-    if (esc.tokenExpiresAt.getTime() <= this.clock.now().getTime()) throw new DomainError('GONE', 'This response link has expired; please contact the council');
-    return esc;
+    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
+    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
+    const waiting = esc.responseState === 'awaiting' || (esc.responseState === 'overdue' && !(await em.exists(Escalation, { where: { parentEscalationId: esc.id } })));
+    const live =
+      !esc.tokenUsedAt &&
+      waiting &&
+      complaint.status === 'escalated' &&
+      !complaint.contactErasedAt &&
+      esc.tokenExpiresAt.getTime() > this.clock.now().getTime();
+    if (!live) throw new DomainError('GONE', DEAD_LINK);
+    return { esc, complaint, facility };
   }
 
   private async respondInTx(em: EntityManager, actor: Actor, esc: Escalation, response: string, via: 'link' | 'account'): Promise<void> {
@@ -294,7 +353,11 @@ export class EscalationsService {
     });
     if (facility.parentId && complaint.status === 'escalated') {
       const parent = await em.findOne(Facility, { where: { id: facility.parentId } });
-      if (parent) await this.createInTx(em, SYSTEM_ACTOR, complaint, parent, esc.summary, esc);
+      if (parent) {
+        await this.createInTx(em, SYSTEM_ACTOR, complaint, parent, esc.summary, esc);
+        // The next rung supersedes this one: its link dies, and the overdue mail carries none.
+        await em.update(Escalation, { id: esc.id }, { tokenEnc: null });
+      }
     }
     return true;
   }
@@ -305,7 +368,7 @@ export class EscalationsService {
     const res = await em
       .createQueryBuilder()
       .update(Escalation)
-      .set({ responseState: 'superseded', updatedAt: now })
+      .set({ responseState: 'superseded', tokenEnc: null, updatedAt: now })
       .where('id = :id AND response_state = :s', { id: escalationId, s: 'awaiting' })
       .execute();
     if (!res.affected) return false;

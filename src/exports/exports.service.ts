@@ -12,7 +12,7 @@ import { Cell, isSmall } from '../statistics/resolution-figures';
 import { StatisticsRepository } from '../statistics/statistics.repository';
 import { StatisticsService } from '../statistics/statistics.service';
 import { resolvePeriod } from '../statistics/stats-period';
-import { StatsScope } from '../statistics/stats-scope';
+import { StatsScope } from '../access/access-policy';
 import { safeCell } from './csv-safety';
 import { ComplaintsExportQueryDto, ExportPeriodQueryDto } from './export-query.dto';
 import { ExportRow, ExportsRepository } from './exports.repository';

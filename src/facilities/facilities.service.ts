@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
+import { assertFacilityVisible, facilityListScope } from '../access/access-policy';
 import { Clock } from '../common/clock';
 import { conflict, invalid, notFound } from '../common/domain-errors';
 import { City } from '../councils/city.entity';
@@ -61,15 +62,15 @@ export class FacilitiesService {
     const qb = this.db.manager.createQueryBuilder(Facility, 'f').orderBy('f.name', 'ASC').addOrderBy('f.id', 'ASC');
     if (q.city) qb.andWhere('f.city_id = :city', { city: q.city });
     if (q.type) qb.andWhere('f.type = :type', { type: q.type });
-    if (actor.kind === 'kpac_member') qb.andWhere("(f.city_id = :own OR f.type = 'authority')", { own: actor.cityId });
-    else if (actor.kind === 'facility_admin') qb.andWhere('f.id = :fid', { fid: actor.facilityId });
-    else if (actor.kind !== 'admin') return [];
+    const scope = facilityListScope(actor);
+    if (!scope) return [];
+    if (scope.cityOrAuthority !== undefined) qb.andWhere("(f.city_id = :own OR f.type = 'authority')", { own: scope.cityOrAuthority });
+    if (scope.facilityId !== undefined) qb.andWhere('f.id = :fid', { fid: scope.facilityId });
     return (await qb.getMany()).map(view);
   }
 
   async get(actor: Actor, id: number): Promise<FacilityDetail> {
-    const facility = await this.db.manager.findOne(Facility, { where: { id } });
-    if (!facility || !this.inScope(actor, facility)) throw notFound('Facility');
+    const facility = assertFacilityVisible(actor, await this.db.manager.findOne(Facility, { where: { id } }));
     return this.detail(this.db.manager, facility);
   }
 
@@ -166,25 +167,6 @@ export class FacilitiesService {
       }
       return this.detail(em, facility);
     });
-  }
-
-  /** The rungs above a facility, nearest first; escalations climb them when a deadline passes. */
-  ladderAbove(em: EntityManager, facility: Pick<Facility, 'id' | 'parentId'>): Promise<Facility[]> {
-    return this.repo.ladderAbove(em, facility);
-  }
-
-  /** The next rung above a facility, or null at the top of its ladder. */
-  async nextRung(em: EntityManager, facilityId: number): Promise<Facility | null> {
-    const facility = await em.findOne(Facility, { where: { id: facilityId } });
-    if (!facility?.parentId) return null;
-    return em.findOne(Facility, { where: { id: facility.parentId } });
-  }
-
-  inScope(actor: Actor, facility: Facility): boolean {
-    if (actor.kind === 'admin') return true;
-    if (actor.kind === 'kpac_member') return facility.cityId === actor.cityId || facility.type === 'authority';
-    if (actor.kind === 'facility_admin') return facility.id === actor.facilityId;
-    return false;
   }
 
   private async detail(em: EntityManager, facility: Facility): Promise<FacilityDetail> {

@@ -36,14 +36,21 @@ export class TransientMailError extends Error {
   }
 }
 
-/** Turns a nodemailer error into retry / stop. The summary holds the reply code, not the message. */
+/** What went wrong with a send, in a word: the server refused it, asked to try later, or could not be reached. */
+export type MailErrorClass = 'rejected' | 'tempfail' | 'connection';
+
+/**
+ * Turns a nodemailer error into retry / stop. The summary is the SMTP reply code and a class
+ * (`550 rejected`, `421 tempfail`, `ECONNECTION connection`), never the server's text: a reply can
+ * quote a recipient's address, and summaries go to the database, Redis and the API.
+ */
 export function classifyMailError(err: unknown): PermanentMailError | TransientMailError {
-  const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
+  const e = err as { responseCode?: number; code?: string };
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
-  const summary = `${code ?? e.code ?? 'error'} ${(e.response ?? e.message ?? '').replace(/[\r\n]+/g, ' ').slice(0, 200)}`.trim();
-  if (code !== null && code >= 500 && code < 600) return new PermanentMailError(summary);
-  if (code === null && e.code === 'EENVELOPE') return new PermanentMailError(summary);
-  return new TransientMailError(summary);
+  const label = code !== null ? String(code) : /^[A-Z_]{2,20}$/.test(e.code ?? '') ? e.code! : 'ERROR';
+  if (code !== null && code >= 500 && code < 600) return new PermanentMailError(`${label} rejected`);
+  if (code === null && e.code === 'EENVELOPE') return new PermanentMailError(`${label} rejected`);
+  return new TransientMailError(`${label} ${code !== null && code >= 400 ? 'tempfail' : 'connection'}`);
 }
 
 /**

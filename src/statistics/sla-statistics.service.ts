@@ -9,7 +9,7 @@ import { num } from './sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
 import { StatsPeriodQueryDto } from './stats-query.dto';
 import { resolvePeriod, StatsPeriod, wherePeriod } from './stats-period';
-import { statsScope, StatsScope } from './stats-scope';
+import { statsScope, StatsScope } from '../access/access-policy';
 
 /** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
 const BUCKET_MS = 8_640_000;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { num } from './sql-dialect';
 import { StatsReader } from './stats-reader';
 import { StatsPeriod, wherePeriod } from './stats-period';
-import { StatsScope } from './stats-scope';
+import { StatsScope } from '../access/access-policy';
 import { ResolutionGroupBy } from './stats.constants';
 
 export interface ResolutionRow {

@@ -12,7 +12,7 @@ import { StatsRollupService } from './stats-rollup.service';
 import { RollupDim } from './monthly-rollup';
 import { ResolutionQueryDto, StatsPeriodQueryDto } from './stats-query.dto';
 import { resolvePeriod, StatsPeriod } from './stats-period';
-import { statsScope, StatsScope } from './stats-scope';
+import { statsScope, StatsScope } from '../access/access-policy';
 import { MULTI_VALUED_NOTE, ResolutionGroupBy } from './stats.constants';
 
 export interface ResolutionGroup extends ResolutionFigures {

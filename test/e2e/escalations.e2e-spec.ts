@@ -96,9 +96,9 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     expect(types).toEqual(expect.arrayContaining(['escalated', 'responded']));
   });
 
-  it('includes the contact with consent, in the facility language', async () => {
+  it('includes the contact with consent, to the facility the complainant named, in its language', async () => {
     const facility = await seedFacility(t, 'BKH', { language: 'ru', contactEmails: ['glavvrach@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE }, disclose: true });
+    const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE }, disclose: true, facilityId: facility.id });
     const res = await escalate(complaint.id, facility.id).expect(202);
     await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
     const mail = smtp.byMessageId(`esc-${res.body.id}-initial`)[0];

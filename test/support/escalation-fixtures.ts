@@ -12,7 +12,16 @@ let n = 0;
 export async function seedComplaint(
   t: TestApp,
   cityCode: string,
-  opts: { status?: Complaint['status']; contact?: ContactDetails; disclose?: boolean; category?: Complaint['category'] } = {},
+  opts: {
+    status?: Complaint['status'];
+    contact?: ContactDetails;
+    disclose?: boolean;
+    category?: Complaint['category'];
+    /** The facility the complainant named (identity can only ever go to this one). */
+    facilityId?: number | null;
+    mayContact?: boolean;
+    description?: string;
+  } = {},
 ): Promise<Complaint> {
   const { city } = await cityByCode(t, cityCode);
   const now = t.clock.now();
@@ -23,9 +32,9 @@ export async function seedComplaint(
       trackingHash: sha256Hex(randomBytes(16).toString('hex')),
       channel: 'web',
       cityId: city.id,
-      facilityId: null,
+      facilityId: opts.facilityId ?? null,
       category: opts.category ?? 'opening_hours',
-      description: 'The site closes at noon; I cannot get my dose after work.',
+      description: opts.description ?? 'The site closes at noon; I cannot get my dose after work.',
       desiredOutcome: null,
       incidentDate: null,
       keyPopulations: ['people_who_use_drugs'],
@@ -34,7 +43,7 @@ export async function seedComplaint(
       responsiblePartyType: 'healthcare',
       contactEnc: null,
       contactErasedAt: null,
-      mayContact: !!opts.contact,
+      mayContact: opts.mayContact ?? !!opts.contact,
       discloseIdentityToFacility: opts.disclose ?? false,
       priority: 'normal',
       status: opts.status ?? 'in_review',

@@ -13,7 +13,11 @@ describe('mail errors and ids', () => {
     expect(classifyMailError({ code: 'ETIMEDOUT' })).toBeInstanceOf(TransientMailError);
     const perm = classifyMailError({ responseCode: 550, response: '550 5.1.1 mailbox unavailable\r\nmore' });
     expect(perm).toBeInstanceOf(PermanentMailError);
-    expect(perm.summary).toBe('550 550 5.1.1 mailbox unavailable more');
+    // Reply code and class only: a server's text can quote a council member's or facility's address.
+    expect(perm.summary).toBe('550 rejected');
+    expect(classifyMailError({ responseCode: 421, response: '421 4.7.0 <member@kpac.tj> greylisted' }).summary).toBe('421 tempfail');
+    expect(classifyMailError({ code: 'ECONNECTION', message: 'connect ECONNREFUSED 10.0.0.1:25' }).summary).toBe('ECONNECTION connection');
+    expect(classifyMailError({ code: 'weird code <x@y>' }).summary).toBe('ERROR connection');
     expect(classifyMailError({ code: 'EENVELOPE', message: 'No recipients defined' })).toBeInstanceOf(PermanentMailError);
   });
 

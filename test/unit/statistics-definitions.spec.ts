@@ -2,7 +2,7 @@ import { percentileFromHistogram } from '../../src/statistics/sla-statistics.ser
 import { councilFigures } from '../../src/statistics/council-figures';
 import { addToTally, emptyTally, figures, isSmall } from '../../src/statistics/resolution-figures';
 import { resolvePeriod } from '../../src/statistics/stats-period';
-import { statsScope } from '../../src/statistics/stats-scope';
+import { statsScope } from '../../src/access/access-policy';
 import { quarterInZone } from '../../src/common/dates';
 
 describe('resolution definitions', () => {

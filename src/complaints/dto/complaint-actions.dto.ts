@@ -71,3 +71,15 @@ export class ReopenDto extends VersionedDto {
   @PlainText()
   note?: string;
 }
+
+export class RevealContactDto {
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description: 'Required (an admin only) when the complainant did not allow being contacted: why the details must be revealed; stored in the audit trail',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  @PlainText()
+  reason?: string;
+}
