@@ -150,10 +150,17 @@ export function councilListScope(actor: Actor): { councilId?: number; cityId?: n
  * Revealing contact details. The complainant's `mayContact` is the permission: without it a
  * member may not reveal them at all, and an admin only with a written reason (audited).
  */
+export function contactRevealAccess(actor: Actor, complaint: ComplaintScoped & { mayContact: boolean }): 'allowed' | 'with_reason' | 'refused' {
+  if (!canSeeComplaint(actor, complaint)) return 'refused';
+  if (complaint.mayContact) return 'allowed';
+  return actor.kind === 'admin' ? 'with_reason' : 'refused';
+}
+
 export function contactRevealRule(actor: Actor, complaint: ComplaintScoped & { mayContact: boolean }, reason: string | undefined): void {
   assertComplaintVisible(actor, complaint);
-  if (complaint.mayContact) return;
-  if (actor.kind !== 'admin') {
+  const access = contactRevealAccess(actor, complaint);
+  if (access === 'allowed') return;
+  if (access === 'refused') {
     throw forbidden('The complainant did not allow being contacted; only a network coordinator can reveal these details, with a written reason');
   }
   if (!reason || reason.trim().length < 10) {

@@ -13,7 +13,8 @@ import { StaffComplaintDto } from '../complaints/dto/create-complaint.dto';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { secureCookies } from './web-cookies';
-import { ReopenDto, ResolutionDto, TriageDto } from '../complaints/dto/complaint-actions.dto';
+import { ReopenDto, ResolutionDto, RevealContactDto, TriageDto } from '../complaints/dto/complaint-actions.dto';
+import { canEscalateTo, complaintListScope, contactRevealAccess } from '../access/access-policy';
 import { ComplaintQueryDto } from '../complaints/dto/complaint-query.dto';
 import { City } from '../councils/city.entity';
 import { CouncilsService } from '../councils/councils.service';
@@ -88,13 +89,14 @@ export class StaffPagesController {
       { key: 'colOverdue', items: escalated.filter((c) => overdueIds.has(c.id)) },
       { key: 'colResponded', items: responded },
     ];
+    const ownCity = complaintListScope(actor)?.cityId;
     const facilities = await this.db.manager.find(Facility, {
-      where: actor.kind === 'kpac_member' ? { cityId: actor.cityId } : {},
+      where: ownCity !== undefined ? { cityId: ownCity } : {},
       order: { name: 'ASC' },
       select: { id: true, name: true, cityId: true },
     });
     const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
-    const memberCity = actor.kind === 'kpac_member' ? (cities.find((c) => c.id === actor.cityId) ?? null) : null;
+    const memberCity = ownCity !== undefined ? (cities.find((c) => c.id === ownCity) ?? null) : null;
     return this.renderer.render(req, reply, 'board', {
       memberCity,
       columns,
@@ -109,8 +111,14 @@ export class StaffPagesController {
 
   @Get('complaints/:id')
   @StaffPage('kpac_member', 'admin')
-  async complaint(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Query('done') done?: string) {
-    return this.renderComplaint(req, reply, id, {}, {}, 200, done ? 'case.done' : undefined);
+  async complaint(
+    @Req() req: WebRequest,
+    @Res() reply: FastifyReply,
+    @Param('id', ParseIdPipe) id: number,
+    @Query('done') done?: string,
+    @Query('escalateTo') escalateTo?: string,
+  ) {
+    return this.renderComplaint(req, reply, id, { escalateTo }, {}, 200, done ? 'case.done' : undefined);
   }
 
   private async renderComplaint(
@@ -127,13 +135,14 @@ export class StaffPagesController {
     const c = await this.complaints.detail(actor, id);
     const escalations: EscalationView[] = (await this.escalationsRepo.list(actor, { complaintId: id, limit: 50 })).items;
     const city = await this.db.manager.findOne(City, { where: { id: c.cityId } });
-    const facilities = await this.db.manager.find(Facility, { order: { name: 'ASC' }, select: { id: true, name: true, cityId: true, type: true } });
-    const cityFacilities = facilities.filter((f) => f.cityId === c.cityId || f.type === 'authority');
+    const facilities = await this.db.manager.find(Facility, { order: { name: 'ASC' }, select: { id: true, name: true, cityId: true, type: true, language: true } });
+    const targets = facilities.filter((f) => canEscalateTo(actor, c, f));
     const facility = c.facilityId ? facilities.find((f) => f.id === c.facilityId) : null;
-    const lang = this.renderer.lang(req);
-    const t = this.renderer.translator(lang);
-    // Pre-filled facility-safe summary: category and the text, never the profile or contact; the member edits it.
-    const summary = `${c.reference} — ${t('category.' + c.category)}\n\n${c.description}${c.desiredOutcome ? `\n\n${t('case.desiredOutcome')}: ${c.desiredOutcome}` : ''}`;
+    const t = this.renderer.translator(this.renderer.lang(req));
+    // The facility the summary is prepared for: the one chosen (Prepare), else the last one used, else the named one.
+    const wanted = [formInt(values.facilityId), formInt(values.escalateTo), escalations[0]?.facilityId, c.facilityId ?? undefined, targets[0]?.id];
+    const chosen = wanted.map((w) => targets.find((f) => f.id === w)).find((f) => f) ?? null;
+    const draft = c.allowedActions.includes('escalate') && chosen ? await this.escalations.draft(actor, id, chosen.id) : null;
     return this.renderer.render(
       req,
       reply,
@@ -144,11 +153,12 @@ export class StaffPagesController {
         caseCity: city,
         facilityName: facility?.name ?? null,
         escalations,
-        escalationFacilities: cityFacilities,
-        defaultEscalationFacility: escalations[0]?.facilityId ?? c.facilityId ?? '',
-        summary,
+        escalationFacilities: targets,
+        draft,
         allowed: new Set(c.allowedActions),
         canReveal: c.hasContact && !c.contactErasedAt,
+        revealNeedsReason: contactRevealAccess(actor, c) === 'with_reason',
+        mayReveal: contactRevealAccess(actor, c) !== 'refused',
         contact,
         rejectReasons: REJECT_REASONS,
         outcomes: OUTCOMES,
@@ -217,9 +227,19 @@ export class StaffPagesController {
   /** The reveal is a POST (audited state change); the details are shown on this response only, never stored in a page URL. */
   @Post('complaints/:id/contact')
   @StaffPage('kpac_member', 'admin')
-  async reveal(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
-    const { contact } = await this.complaints.revealContact(req.actor!, id);
-    return this.renderComplaint(req, reply, id, {}, {}, 200, undefined, contact ?? null);
+  async reveal(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
+    const { dto, errors } = await validateForm(RevealContactDto, { reason: formOptional(body.revealReason) });
+    if (errors.reason) return this.renderComplaint(req, reply, id, body, { revealReason: errors.reason }, 400);
+    try {
+      const { contact } = await this.complaints.revealContact(req.actor!, id, dto);
+      return this.renderComplaint(req, reply, id, {}, {}, 200, undefined, contact ?? null);
+    } catch (err) {
+      // The complainant did not allow contact: a member is refused; an admin must give a reason.
+      if (err instanceof DomainError && (err.code === 'VALIDATION' || err.code === 'FORBIDDEN')) {
+        return this.renderComplaint(req, reply, id, body, { revealReason: err.code === 'VALIDATION' ? 'case.revealReasonRequired' : 'case.revealNotAllowed' }, err.status);
+      }
+      throw err;
+    }
   }
 
   /** Runs a workflow action, then redirects (PRG); a refused action re-renders the page with the reason. */
@@ -232,6 +252,10 @@ export class StaffPagesController {
       }
       if (err instanceof DomainError && err.code === 'VALIDATION') {
         return this.renderComplaint(req, reply, id, body, { [validationField]: 'validation.generic' }, 400);
+      }
+      // A refusal that names its field and reason (e.g. a summary copying the complaint) is shown next to that field.
+      if (err instanceof DomainError && err.code === 'UNPROCESSABLE' && err.field && err.reason) {
+        return this.renderComplaint(req, reply, id, body, { [err.field]: `refusal.${err.reason}` }, 422);
       }
       throw err;
     }
@@ -341,8 +365,9 @@ export class StaffPagesController {
 
   private async renderIntake(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, refusal?: string) {
     const actor: Actor = req.actor!;
-    const cities = await this.db.manager.find(City, { where: actor.kind === 'kpac_member' ? { id: actor.cityId! } : {}, order: { name: 'ASC' } });
-    const facilities = await this.db.manager.find(Facility, { where: actor.kind === 'kpac_member' ? { cityId: actor.cityId! } : {}, order: { name: 'ASC' } });
+    const ownCity = complaintListScope(actor)?.cityId;
+    const cities = await this.db.manager.find(City, { where: ownCity !== undefined ? { id: ownCity } : {}, order: { name: 'ASC' } });
+    const facilities = await this.db.manager.find(Facility, { where: ownCity !== undefined ? { cityId: ownCity } : {}, order: { name: 'ASC' } });
     return this.renderer.render(
       req,
       reply,
@@ -351,7 +376,7 @@ export class StaffPagesController {
         cities,
         facilities,
         cityById: new Map(cities.map((c) => [c.id, c])),
-        fixedCity: actor.kind === 'kpac_member' ? cities[0] : null,
+        fixedCity: ownCity !== undefined ? cities[0] : null,
         channels: CHANNELS.filter((c) => c !== 'web'),
         categories: CATEGORIES,
         keyPopulations: KEY_POPULATIONS,
@@ -373,7 +398,7 @@ export class StaffPagesController {
     const values = {
       ...complaintFormValues(body),
       // A member's complaints are always for their own city, whatever the form says.
-      cityId: actor.kind === 'kpac_member' ? String(actor.cityId) : formString(body.cityId),
+      cityId: complaintListScope(actor)?.cityId !== undefined ? String(complaintListScope(actor)!.cityId) : formString(body.cityId),
       channel: formString(body.channel),
       receivedAt: formString(body.receivedAt),
     };

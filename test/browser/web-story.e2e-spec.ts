@@ -133,9 +133,12 @@ describe('web interface in a real browser', () => {
     const complaintUrl = sp.url();
     await Promise.all([sp.waitForNavigation(), sp.click('button[name=decision][value=accept]')]);
     expect(await sp.textContent('#case-status')).toContain('На рассмотрении');
+    // Pre-filled with a neutral text written for the facility, never the complainant's own words.
     const summary = await sp.inputValue('#e-summary');
-    expect(summary).toContain('полдень');
+    expect(summary).toContain(methadone.name);
+    expect(summary).not.toContain('полдень');
     expect(await sp.inputValue('#e-facility')).toBe(String(methadone.id));
+    expect(await sp.textContent('#e-identity')).toContain('не узнает');
     await sp.fill('#e-summary', `${reference}: пункт заместительной терапии закрывается в 12:00; клиенты, которые работают или ухаживают за детьми, не успевают получить дозу. Просим продлить часы работы.`);
     await Promise.all([sp.waitForNavigation(), sp.click('form[action$="/escalate"] button.primary')]);
     expect(await sp.textContent('#case-status')).toContain('Передана в учреждение');

@@ -5,27 +5,9 @@ import { Training } from '../../src/councils/training.entity';
 import { User } from '../../src/users/user.entity';
 import { cityByCode, seedFacility, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { csrfOf, Jar } from '../support/web-client';
 
 /** The admin forms added to the web interface: facility edit (the ladder), council member actions, account switch. */
-
-/** Keeps name=value pairs from Set-Cookie between requests. */
-class Jar {
-  private cookies = new Map<string, string>();
-  take<T extends { headers: Record<string, unknown> }>(res: T): T {
-    for (const c of ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? [])) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      if (pair.slice(i + 1) === '' || /Max-Age=0/i.test(c)) this.cookies.delete(pair.slice(0, i));
-      else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-    return res;
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)![1];
 
 describe('admin web forms', () => {
   let t: TestApp;

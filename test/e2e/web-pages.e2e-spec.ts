@@ -4,30 +4,10 @@ import { Complaint } from '../../src/complaints/complaint.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { createTestApp, TestApp } from '../support/test-app';
+import { csrfOf, Jar } from '../support/web-client';
 
 /** Server-rendered pages over HTTP: CSRF, session cookies and their end, headers, redirects. */
 
-/** A tiny cookie jar for supertest: keeps name=value pairs from Set-Cookie. */
-class Jar {
-  private cookies = new Map<string, string>();
-  take<T extends { headers: Record<string, unknown> }>(res: T): T {
-    const set = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
-    for (const c of set) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (value === '' || /Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-const csrfOf = (html: string) => html.match(/name="_csrf" value="([^"]+)"/)![1];
 
 describe('web pages over HTTP', () => {
   let t: TestApp;

@@ -25,6 +25,8 @@ export class TestSmtp {
   /** Recipients answered with 550 at RCPT TO (a dead mailbox), and how often each was tried. */
   readonly rejectRecipients = new Set<string>();
   readonly rcptAttempts = new Map<string, number>();
+  /** What the server says when it refuses a recipient (real servers often quote addresses here). */
+  rejectText = 'Mailbox unavailable';
   /** Slows acceptance of each message (to catch a worker mid-batch). */
   dataDelayMs = 0;
   private server!: SMTPServer;
@@ -50,7 +52,7 @@ export class TestSmtp {
       onRcptTo: (address, _session, cb) => {
         const addr = address.address.toLowerCase();
         this.rcptAttempts.set(addr, (this.rcptAttempts.get(addr) ?? 0) + 1);
-        if (this.rejectRecipients.has(addr)) return cb(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        if (this.rejectRecipients.has(addr)) return cb(Object.assign(new Error(this.rejectText), { responseCode: 550 }));
         cb();
       },
       onData: (stream, _session, cb) => {
