@@ -42,6 +42,7 @@ describe('complaints under concurrency', () => {
           description: `Batched complaint ${i}`,
           keyPopulations: i % 2 ? ['sex_worker', 'plhiv'] : ['people_who_use_drugs'],
           contact: i % 3 === 0 ? { phone: `+992 90 000 ${String(i).padStart(4, '0')}` } : undefined,
+          consents: { mayContact: i % 3 === 0, discloseIdentityToFacility: false },
         };
         // Public and staff intakes mixed, as they arrive in real life.
         return i % 4 === 0

@@ -24,7 +24,7 @@ describe('ComplaintRetentionService.eraseExpiredContacts', () => {
         .http()
         .post('/api/v1/complaints')
         .set(bearer(member.token))
-        .send({ cityId, category: 'other', description: 'with contact', contact: { phone: '+992 11 222 3344' } })
+        .send({ cityId, category: 'other', description: 'with contact', contact: { phone: '+992 11 222 3344' }, consents: { mayContact: true, discloseIdentityToFacility: false } })
         .expect(201)
     ).body.id as number;
   const act = (id: number, action: string, body: Record<string, unknown>) => t.http().post(`/api/v1/complaints/${id}/${action}`).set(bearer(member.token)).send(body).expect(200);
