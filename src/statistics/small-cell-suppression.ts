@@ -27,12 +27,13 @@ export const isSmall = (count: number, k: number | null): boolean => k !== null 
 export const SUPPRESSED_KEY = 'suppressed';
 
 /**
- * Which groups are folded into the `suppressed` row: every group of size 1..k-1; when that is
- * exactly one group, the next-smallest group too; and while the folded groups hold fewer than k
- * together, the next-smallest again (a suppressed row of 3 complaints would pin its own cells,
- * and through them the overall row's). Ties go to the first in input order; groups of size zero
- * are never folded. Returns indexes into `sizes`. So the suppressed row always combines at least
- * two groups and at least k members, unless every group is folded.
+ * Which groups are folded into the `suppressed` row: every group of size 1..k-1, and then, while
+ * the folded groups hold fewer than k together, the next-smallest group. So a lone small group
+ * always takes the next-smallest with it (it holds fewer than k itself), and the suppressed row
+ * never holds fewer than k: one of 3 complaints would pin its own cells, and through them the
+ * overall row's. Ties go to the first in input order; groups of size zero are never folded.
+ * Returns indexes into `sizes`; when every group is folded the row may still be below k (the
+ * caller then hides it, as it hides the overall row).
  */
 export function foldedGroups(sizes: number[], k: number | null): Set<number> {
   const folded = new Set<number>();
@@ -40,18 +41,16 @@ export function foldedGroups(sizes: number[], k: number | null): Set<number> {
   sizes.forEach((n, i) => {
     if (isSmall(n, k)) folded.add(i);
   });
-  if (!folded.size) return folded;
-  const foldNext = (): boolean => {
+  let total = [...folded].reduce((s, i) => s + sizes[i], 0);
+  while (folded.size && total < k) {
     let next = -1;
     sizes.forEach((n, i) => {
       if (!folded.has(i) && n > 0 && (next < 0 || n < sizes[next])) next = i;
     });
-    if (next >= 0) folded.add(next);
-    return next >= 0;
-  };
-  if (folded.size === 1) foldNext();
-  const total = () => [...folded].reduce((s, i) => s + sizes[i], 0);
-  while (total() < k && foldNext());
+    if (next < 0) break;
+    folded.add(next);
+    total += sizes[next];
+  }
   return folded;
 }
 
