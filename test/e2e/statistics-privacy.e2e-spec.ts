@@ -3,7 +3,7 @@ import { AGE_GROUPS, CATEGORIES, GENDERS, KEY_POPULATIONS, OUTCOMES } from '../.
 import type { Facility } from '../../src/facilities/facility.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff, STAFF_PASSWORD } from '../support/fixtures';
 import { ComplaintSpec, insertComplaints, insertFeedback, times } from '../support/stats-fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
 /**
  * Issue 10, item 7: statistics a non-admin reads name no group below STATS_MIN_CELL (5 here), give
@@ -267,4 +267,69 @@ describe('statistics for non-admins (HTTP)', () => {
     });
   });
 
+
+  /** Last: it adds a complaint to May 2012. */
+  describe('the dashboard of a council member (web)', () => {
+    class Jar {
+      private cookies = new Map<string, string>();
+      take<T extends { headers: Record<string, unknown> }>(res: T): T {
+        for (const c of ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? [])) {
+          const [pair] = c.split(';');
+          const i = pair.indexOf('=');
+          if (pair.slice(i + 1) === '' || /Max-Age=0/i.test(c)) this.cookies.delete(pair.slice(0, i));
+          else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+        }
+        return res;
+      }
+      header(): string {
+        return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+      }
+    }
+    const page = async (jar: Jar, path: string) => jar.take(await t.http().get(path).set('cookie', jar.header()).set('accept-language', 'en'));
+    async function webLogin(email: string, password = STAFF_PASSWORD): Promise<Jar> {
+      const jar = new Jar();
+      const form = await page(jar, '/login');
+      const csrf = form.text.match(/name="_csrf" value="([^"]+)"/)![1];
+      const res = jar.take(await t.http().post('/login').set('cookie', jar.header()).type('form').send({ email, password, _csrf: csrf }));
+      expect(res.status).toBe(303);
+      return jar;
+    }
+
+    beforeAll(async () => {
+      const tb = await seedFacility(t, 'BKH', { name: 'Bokhtar TB dispensary', type: 'tb_facility' });
+      await insertComplaints(t, [{ cityId: bkh, receivedAt: '2012-05-10T08:00:00Z', facilityId: tb.id, outcome: 'resolved_positive' }]);
+    });
+
+    it('shows the member their city with small groups as one combined bar and a one-line explanation, without script or inline style', async () => {
+      const jar = await webLogin(member.email);
+      const board = await page(jar, '/staff');
+      expect(board.text).toContain('href="/staff/dashboard"');
+      const res = await page(jar, '/staff/dashboard?from=2012-05-10&to=2012-05-12');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-security-policy']).toContain("style-src 'self'");
+      expect(res.text).not.toMatch(/<script|style=/);
+      expect(res.text).toContain('action="/staff/dashboard"');
+      // By facility: the TB dispensary's one complaint is not named; it is part of "Other".
+      expect(res.text).toContain('Positive-resolution rate by facility');
+      expect(res.text).toContain('Other (small groups combined)');
+      expect(res.text).not.toContain('TB dispensary');
+      expect(res.text).toContain('Groups of fewer than 5 complaints are not named but counted together as “Other”');
+      expect(res.text).toContain('Figures for whole calendar months: 1 May 2012 to 31 May 2012.');
+      expect(res.text).toContain('33 complaints');
+      expect(res.text).not.toMatch(/Transgender|transgender/);
+    });
+
+    it('is for members only; the admin dashboard stays national and unsuppressed', async () => {
+      const facility = await webLogin(siteAdmin.email);
+      expect((await page(facility, '/staff/dashboard')).status).toBe(403);
+      const admin = await webLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
+      const res = await page(admin, '/admin/dashboard?from=2012-05-10&to=2012-05-12');
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('action="/admin/dashboard"');
+      expect(res.text).not.toContain('Other (small groups combined)');
+      expect(res.text).not.toContain('Figures for whole calendar months');
+      expect(res.text).toContain('Positive-resolution rate by city');
+      expect((await page(await webLogin(member.email), '/admin/dashboard')).status).toBe(403);
+    });
+  });
 });
