@@ -173,31 +173,38 @@ export interface StatsScope {
   cityId: number | null;
   facilityId: number | null;
   minCell: number | null;
+  /**
+   * Periods widen to whole calendar months (first of the month of `from` to the last of the month
+   * of `to`), so two overlapping windows cannot be differenced down to a day's complaints.
+   */
+  wholeMonths: boolean;
 }
 
 /** Profile groupings a facility must never see: they describe the people who complained about it. */
 export const PROFILE_GROUPINGS: readonly string[] = ['keyPopulation', 'gender', 'ageGroup'];
 
 /**
- * Admins see everything unsuppressed. A member is held to their council's city and a facility
- * admin to their facility; asking for another one explicitly is a 403 rather than silently
- * answering for a different scope than the one requested.
+ * Admins see everything unsuppressed, for any period. Everyone else gets groups and cells below
+ * `minCell` suppressed and whole-month periods. A member is held to their council's city and a
+ * facility admin to their facility; asking for another one explicitly is a 403 rather than
+ * silently answering for a different scope than the one requested. A facility admin may not group
+ * by a profile attribute at all.
  */
 export function statsScope(actor: Actor, query: { city?: number; facility?: number; groupBy?: string }, minCell: number): StatsScope {
   switch (actor.kind) {
     case 'admin':
-      return { cityId: query.city ?? null, facilityId: query.facility ?? null, minCell: null };
+      return { cityId: query.city ?? null, facilityId: query.facility ?? null, minCell: null, wholeMonths: false };
     case 'kpac_member':
       if (!actor.cityId) throw forbidden('Your account is not linked to a council');
       if (query.city !== undefined && query.city !== actor.cityId) throw forbidden('KPAC members see statistics of their own city only');
-      return { cityId: actor.cityId, facilityId: query.facility ?? null, minCell };
+      return { cityId: actor.cityId, facilityId: query.facility ?? null, minCell, wholeMonths: true };
     case 'facility_admin':
       if (!actor.facilityId) throw forbidden('Your account is not linked to a facility');
       if (query.facility !== undefined && query.facility !== actor.facilityId) throw forbidden('Facility administrators see statistics of their own facility only');
       if (query.groupBy && PROFILE_GROUPINGS.includes(query.groupBy)) {
         throw forbidden(`Facility administrators cannot group statistics by ${query.groupBy}: it would describe the people who complained`);
       }
-      return { cityId: query.city ?? null, facilityId: actor.facilityId, minCell };
+      return { cityId: query.city ?? null, facilityId: actor.facilityId, minCell, wholeMonths: true };
     default:
       throw forbidden();
   }

@@ -8,15 +8,21 @@ import { AGE_GROUPS, GENDERS, KEY_POPULATIONS } from '../complaints/complaint.co
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
-import { Cell, isSmall } from '../statistics/resolution-figures';
+import { Cell } from '../statistics/resolution-figures';
+import { SUPPRESSED_KEY, suppressLine } from '../statistics/small-cell-suppression';
 import { StatisticsRepository } from '../statistics/statistics.repository';
-import { StatisticsService } from '../statistics/statistics.service';
-import { resolvePeriod } from '../statistics/stats-period';
+import { ResolutionGroup, StatisticsService } from '../statistics/statistics.service';
+import { resolvePeriod, statsPeriod } from '../statistics/stats-period';
+import { Clock } from '../common/clock';
+import { dateInZone } from '../common/dates';
 import { StatsScope } from '../access/access-policy';
 import { safeCell } from './csv-safety';
 import { ComplaintsExportQueryDto, ExportPeriodQueryDto } from './export-query.dto';
 import { ExportRow, ExportsRepository } from './exports.repository';
 import { REACT_AGE_LABELS, REACT_DECLINE_LABELS, REACT_GENDER_LABELS, REACT_KEY_POPULATION_LABELS, REACT_STATUS_LABELS } from './react-labels';
+
+/** What the REAct file writes for a withheld count. */
+const SUPPRESSED_TEXT = 'suppressed';
 
 /** Rows fetched per keyset page; bounds the memory an export holds at once. */
 const PAGE_SIZE = 2000;
@@ -57,6 +63,7 @@ export class ExportsService {
     private readonly statsRepo: StatisticsRepository,
     private readonly stats: StatisticsService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -126,15 +133,17 @@ export class ExportsService {
   }
 
   /**
-   * REAct's aggregate tables for a period, always with small-count suppression: this file leaves
-   * the system (donor reports), so no count below k is written, whoever exports it.
+   * REAct's aggregate tables for a period, always suppressed as a non-admin's statistics are: this
+   * file leaves the system (donor reports), so whoever exports it, groups below k are combined in a
+   * `suppressed` row (never exactly one), a hidden count always has a hidden companion in its
+   * line, and the period is whole calendar months.
    */
   async reactCsv(actor: Actor, q: ExportPeriodQueryDto): Promise<string> {
-    const period = resolvePeriod(q.from, q.to, this.config.timeZone);
+    const period = statsPeriod(q, true, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
     const k = this.config.statsMinCell;
-    const scope: StatsScope = { cityId: q.city ?? null, facilityId: null, minCell: k };
+    const scope: StatsScope = { cityId: q.city ?? null, facilityId: null, minCell: k, wholeMonths: true };
     await this.db.transaction((em) =>
-      this.audit.record(em, actor, { action: 'export.react_csv', entity: 'complaint', details: { from: q.from ?? null, to: q.to ?? null, city: q.city ?? null } }),
+      this.audit.record(em, actor, { action: 'export.react_csv', entity: 'complaint', details: { from: period.from, to: period.to, city: q.city ?? null } }),
     );
     const [overall, byKp, byGender, byAge, declines] = await Promise.all([
       this.stats.resolutionFor(scope, period, null),
@@ -143,39 +152,54 @@ export class ExportsService {
       this.stats.resolutionFor(scope, period, 'ageGroup'),
       this.repo.declineReasons(period, scope.cityId),
     ]);
-    const received = overall.overall.received;
+    const o = overall.overall;
+    const received = o.received;
     const pct = (share: number | null) => (share === null ? '' : (Math.round(share * 1000) / 10).toFixed(1));
-    const countText = (c: Cell) => (c.suppressed ? `<${k}` : (c.count ?? 0));
     const rows: (string | number)[][] = [];
-    const add = (section: string, code: string, label: string, c: Cell) => rows.push([section, code, label, countText(c), pct(c.share)]);
-    const groupCell = (count: number | null, suppressed: boolean): Cell =>
-      suppressed ? { count: null, share: null, suppressed: true } : { count: count ?? 0, share: received ? (count ?? 0) / received : null };
+    const add = (section: string, code: string, label: string, c: Cell) => rows.push([section, code, label, c.count === null ? SUPPRESSED_TEXT : c.count, pct(c.share)]);
+    const hidden: Cell = { count: null, share: null, suppressed: true };
 
-    add('Cases', 'received', 'Cases (not rejected)', overall.overall.suppressed ? { count: null, share: null, suppressed: true } : { count: received, share: received ? 1 : null });
-    const pr = overall.overall.positiveRate;
-    rows.push(['Cases', 'positive_rate', 'Positively resolved / received', pr.suppressed ? `<${k}` : (pr.numerator ?? 0), pct(pr.value)]);
+    add('Cases', 'received', 'Cases (not rejected)', received === null ? hidden : { count: received, share: received ? 1 : null });
+    const pr = o.positiveRate;
+    rows.push(['Cases', 'positive_rate', 'Positively resolved / received', pr.suppressed ? SUPPRESSED_TEXT : (pr.numerator ?? 0), pct(pr.value)]);
     for (const [code, label] of REACT_STATUS_LABELS) {
-      add('Reaction status', code, label, code === 'in_progress' ? overall.overall.inProgress : overall.overall.outcomes[code]);
+      add('Reaction status', code, label, code === 'in_progress' ? o.inProgress : o.outcomes[code]);
     }
     const fromGroups = (section: string, groups: typeof byKp.groups, codes: readonly string[], labels: Record<string, string>) => {
       const byKey = new Map((groups ?? []).map((g) => [g.key, g]));
+      const folded = byKey.get(SUPPRESSED_KEY);
+      const cell = (g: ResolutionGroup): Cell =>
+        g.received === null || received === null ? hidden : { count: g.received, share: received ? g.received / received : null };
+      // With a `suppressed` row, a code that is not named may be folded or may have no case at all:
+      // both are written alike, or the zeros would tell which codes were folded.
+      const absent = (): Cell => (folded ? hidden : { count: 0, share: received ? 0 : null });
       for (const code of codes) {
         const g = byKey.get(code);
-        add(section, code, labels[code], groupCell(g?.received ?? 0, g?.suppressed ?? false));
+        add(section, code, labels[code], g ? cell(g) : absent());
       }
       const none = byKey.get(null);
-      if (none) add(section, 'not_recorded', 'Not recorded', groupCell(none.received, none.suppressed));
+      if (none) add(section, 'not_recorded', 'Not recorded', cell(none));
+      else if (folded) add(section, 'not_recorded', 'Not recorded', hidden);
+      if (folded) add(section, SUPPRESSED_KEY, `Groups of fewer than ${k} cases, combined`, cell(folded));
     };
     fromGroups('Key populations', byKp.groups, KEY_POPULATIONS, REACT_KEY_POPULATION_LABELS);
     fromGroups('Gender', byGender.groups, GENDERS, REACT_GENDER_LABELS);
     fromGroups('Age groups', byAge.groups, AGE_GROUPS, REACT_AGE_LABELS);
+    // Decline reasons are the parts of the declined cell. If that cell is hidden, any shown reason
+    // (or its share) would give it back, so every reason is hidden with it.
+    const declinedCell = o.outcomes.unresolved_client_declined;
+    const codes = Object.keys(REACT_DECLINE_LABELS);
+    const counts = codes.map((code) => declines.find((d) => d.reason === code)?.n ?? 0);
+    // Cases without a recorded reason are a part of the line that is never written.
+    const unlisted = declines.filter((d) => !d.reason || !codes.includes(d.reason)).reduce((s, d) => s + d.n, 0);
+    const lineHidden = suppressLine([...counts, unlisted], k);
     const declined = declines.reduce((s, d) => s + d.n, 0);
-    for (const [code, label] of Object.entries(REACT_DECLINE_LABELS)) {
-      const n = declines.find((d) => d.reason === code)?.n ?? 0;
-      add('Why the client did not want to solve the case', code, label, isSmall(n, k) ? { count: null, share: null, suppressed: true } : { count: n, share: declined ? n / declined : null });
-    }
-    rows.push(['Notes', 'period', `${period.from ?? 'start'} to ${period.to ?? 'today'} (${period.timeZone}), by date received`, '', '']);
-    rows.push(['Notes', 'suppression', `Counts below ${k} are shown as <${k}`, '', '']);
+    codes.forEach((code, i) => {
+      const n = counts[i];
+      add('Why the client did not want to solve the case', code, REACT_DECLINE_LABELS[code as keyof typeof REACT_DECLINE_LABELS], declinedCell.count === null || lineHidden[i] ? hidden : { count: n, share: declined ? n / declined : null });
+    });
+    rows.push(['Notes', 'period', `${period.from ?? 'start'} to ${period.to ?? 'today'} (${period.timeZone}), by date received, in whole calendar months`, '', '']);
+    rows.push(['Notes', 'suppression', `Groups of fewer than ${k} cases are not named but combined in the "${SUPPRESSED_KEY}" row (with the next smallest group when only one would be); counts written "${SUPPRESSED_TEXT}" are withheld because they, or a count they would give away, are below ${k}`, '', '']);
     rows.push(['Notes', 'key_populations', 'A complaint with several key populations counts in each of its groups', '', '']);
     rows.push(['Notes', 'decline_reasons', 'Shares of the decline reasons are of declined cases', '', '']);
     return stringifySync(

@@ -4,11 +4,12 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { isSmall } from './resolution-figures';
+import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
 import { num } from './sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
 import { StatsPeriodQueryDto } from './stats-query.dto';
-import { resolvePeriod, StatsPeriod, wherePeriod } from './stats-period';
+import { describePeriod, statsPeriod, StatsPeriod, wherePeriod } from './stats-period';
+import { dateInZone } from '../common/dates';
 import { statsScope, StatsScope } from '../access/access-policy';
 
 /** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
@@ -27,6 +28,36 @@ export function percentileFromHistogram(hist: [number, number][], p: number): nu
   return hist[hist.length - 1][0];
 }
 
+interface SlaFigures {
+  suppressed: boolean;
+  escalations: number | null;
+  responded: number | null;
+  respondedWithinSla: { count: number | null; share: number | null; suppressed?: true } | null;
+  medianDaysToResponse: number | null;
+  p90DaysToResponse: number | null;
+  overdueNow: number | null;
+  escalatedUp: number | null;
+}
+
+export interface SlaItem extends SlaFigures {
+  /** 'suppressed' for the item combining facilities too small to name (everyone but admins). */
+  key?: typeof SUPPRESSED_KEY;
+  facilityId: number | null;
+  facility: string | null;
+  slaDays: number | null;
+}
+
+const HIDDEN_SLA: SlaFigures = {
+  suppressed: true,
+  escalations: null,
+  responded: null,
+  respondedWithinSla: null,
+  medianDaysToResponse: null,
+  p90DaysToResponse: null,
+  overdueNow: null,
+  escalatedUp: null,
+};
+
 @Injectable()
 export class SlaStatisticsService {
   constructor(
@@ -37,14 +68,40 @@ export class SlaStatisticsService {
 
   async sla(actor: Actor, q: StatsPeriodQueryDto) {
     const scope = statsScope(actor, q, this.config.statsMinCell);
-    const period = resolvePeriod(q.from, q.to, this.config.timeZone);
+    const period = statsPeriod(q, scope.wholeMonths, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
     if (!(await this.repo.hasTable('escalations'))) throw new DomainError('NOT_FOUND', 'Escalation statistics are not available on this database');
     const now = this.clock.now().getTime();
     const [totals, hist, laddered] = await Promise.all([this.totals(scope, period, now), this.histogram(scope, period), this.laddered(scope, period)]);
     const facilities = new Map((await this.repo.facilities(totals.map((t) => t.facilityId))).map((f) => [f.id, f]));
     const k = scope.minCell;
+    // Facilities with fewer than k escalations are not named: their figures are combined in one item.
+    const folded = foldedGroups(
+      totals.map((t) => t.n),
+      k,
+    );
+    const items: SlaItem[] = totals
+      .filter((_, i) => !folded.has(i))
+      .map((t) => {
+        const f = facilities.get(t.facilityId);
+        return { facilityId: t.facilityId, facility: f?.name ?? null, slaDays: f?.slaDays ?? null, ...this.figures(t, hist.get(t.facilityId) ?? [], laddered.get(t.facilityId) ?? 0, k, false) };
+      });
+    if (folded.size) {
+      const combined = totals.filter((_, i) => folded.has(i));
+      const sum = (pick: (t: (typeof totals)[number]) => number) => combined.reduce((s, t) => s + pick(t), 0);
+      const merged = new Map<number, number>();
+      for (const t of combined) for (const [b, n] of hist.get(t.facilityId) ?? []) merged.set(b, (merged.get(b) ?? 0) + n);
+      const total = { facilityId: 0, n: sum((t) => t.n), responded: sum((t) => t.responded), within: sum((t) => t.within), overdue: sum((t) => t.overdue) };
+      const base: Omit<SlaItem, keyof SlaFigures> = { key: SUPPRESSED_KEY, facilityId: null, facility: null, slaDays: null };
+      // There is no overall row here, so a combined total below k is not derivable and stays hidden
+      // (figures() hides it), as does one small facility with nothing to combine it with.
+      items.push(
+        folded.size >= 2
+          ? { ...base, ...this.figures(total, [...merged.entries()], combined.reduce((s, t) => s + (laddered.get(t.facilityId) ?? 0), 0), k, true) }
+          : { ...base, ...HIDDEN_SLA },
+      );
+    }
     return {
-      period: { from: period.from, to: period.to, timeZone: period.timeZone, basis: 'escalation createdAt' },
+      period: describePeriod(period, 'escalation createdAt'),
       scope: { city: scope.cityId, facility: scope.facilityId },
       suppressionThreshold: k,
       definitions: {
@@ -52,26 +109,31 @@ export class SlaStatisticsService {
         daysToResponse: 'from escalation to response, in days (to a tenth), over responded escalations',
         overdueNow: 'escalations of the period still unanswered after their due date',
         escalatedUp: 'escalations that moved up the ladder to the parent authority',
+        ...(k === null
+          ? {}
+          : {
+              suppressed: `facilities with fewer than ${k} escalations in the period are not named: they are combined in the item with key "suppressed" (with the next smallest when only one would be); inside an item, counts below ${k} are null`,
+            }),
       },
-      items: totals.map((t) => {
-        const f = facilities.get(t.facilityId);
-        const base = { facilityId: t.facilityId, facility: f?.name ?? null, slaDays: f?.slaDays ?? null };
-        if (isSmall(t.n, k)) return { ...base, suppressed: true, escalations: null, responded: null, respondedWithinSla: null, medianDaysToResponse: null, p90DaysToResponse: null, overdueNow: null, escalatedUp: null };
-        const h = (hist.get(t.facilityId) ?? []).sort((a, b) => a[0] - b[0]);
-        const days = (b: number | null) => (b === null ? null : b / 10);
-        const hide = (n: number) => (isSmall(n, k) ? null : n);
-        return {
-          ...base,
-          suppressed: false,
-          escalations: t.n,
-          responded: hide(t.responded),
-          respondedWithinSla: isSmall(t.within, k) ? { count: null, share: null, suppressed: true } : { count: t.within, share: t.n ? t.within / t.n : null },
-          medianDaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.5)),
-          p90DaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.9)),
-          overdueNow: hide(t.overdue),
-          escalatedUp: hide(laddered.get(t.facilityId) ?? 0),
-        };
-      }),
+      items,
+    };
+  }
+
+  /** One item's figures; counts below k are left out, and the percentiles with too few responses. */
+  private figures(t: { n: number; responded: number; within: number; overdue: number }, histogram: [number, number][], escalatedUp: number, k: number | null, suppressed: boolean): SlaFigures {
+    if (isSmall(t.n, k)) return { ...HIDDEN_SLA, suppressed: true };
+    const h = [...histogram].sort((a, b) => a[0] - b[0]);
+    const days = (b: number | null) => (b === null ? null : b / 10);
+    const hide = (n: number) => (isSmall(n, k) ? null : n);
+    return {
+      suppressed,
+      escalations: t.n,
+      responded: hide(t.responded),
+      respondedWithinSla: isSmall(t.within, k) ? { count: null, share: null, suppressed: true } : { count: t.within, share: t.n ? t.within / t.n : null },
+      medianDaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.5)),
+      p90DaysToResponse: isSmall(t.responded, k) ? null : days(percentileFromHistogram(h, 0.9)),
+      overdueNow: hide(t.overdue),
+      escalatedUp: hide(escalatedUp),
     };
   }
 

@@ -3,17 +3,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuditRepository } from '../audit/audit.repository';
 import { Public } from '../auth/auth.decorators';
-import { OUTCOMES } from '../complaints/complaint.constants';
 import { City } from '../councils/city.entity';
 import { CouncilsService } from '../councils/councils.service';
 import { Member } from '../councils/member.entity';
 import { Database } from '../database/database.service';
 import { FacilitiesService } from '../facilities/facilities.service';
-import { SlaStatisticsService } from '../statistics/sla-statistics.service';
-import { StatisticsService } from '../statistics/statistics.service';
 import { UsersService } from '../users/users.service';
 import { Facility } from '../facilities/facility.entity';
-import { horizontalBars, columns, Bar } from './svg-charts';
 import { WebExceptionFilter } from './web-exception.filter';
 import { formInt, formString } from './web-forms';
 import { CreateUserDto, UpdateUserDto } from '../users/create-user.dto';
@@ -29,9 +25,7 @@ import { FieldErrors, refusalOf } from './web-errors';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { StaffPage, WebGuard } from './web.guard';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Network coordinators: statistics dashboard, councils, facilities and the ladder, accounts, audit trail. */
+/** Network coordinators: councils, facilities and the ladder, accounts, audit trail (the dashboard: dashboard-pages.controller.ts). */
 @ApiExcludeController()
 @Public()
 @UseGuards(WebGuard)
@@ -41,83 +35,13 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export class AdminPagesController {
   constructor(
     private readonly renderer: WebRenderer,
-    private readonly stats: StatisticsService,
     private readonly councils: CouncilsService,
     private readonly facilities: FacilitiesService,
     private readonly users: UsersService,
     private readonly db: Database,
-    private readonly sla: SlaStatisticsService,
     private readonly members: MembersService,
     private readonly audit: AuditRepository,
   ) {}
-
-  @Get('dashboard')
-  async dashboard(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') fromRaw?: string, @Query('to') toRaw?: string) {
-    const actor = req.actor!;
-    const from = DAY.test(fromRaw ?? '') ? fromRaw : undefined;
-    const to = DAY.test(toRaw ?? '') ? toRaw : undefined;
-    const lang = this.renderer.lang(req);
-    const t = this.renderer.translator(lang);
-    const { fmtPct, fmtNum } = this.renderer.formatters(lang);
-    const rateBar = (label: string, r: { value: number | null; numerator: number | null; denominator: number | null }): Bar => ({
-      label,
-      value: r.value,
-      display: r.value === null ? '–' : t('admin.rateOf', { rate: fmtPct(r.value), positive: r.numerator ?? '–', received: r.denominator ?? '–' }),
-    });
-    const [byQuarter, byCity, cities] = await Promise.all([
-      this.stats.resolution(actor, { from, to, groupBy: 'quarter' }),
-      this.stats.resolution(actor, { from, to, groupBy: 'city' }),
-      this.db.manager.find(City),
-    ]);
-    const cityById = new Map(cities.map((c) => [c.id, c]));
-    const cityLabel = (id: unknown) => {
-      const c = cityById.get(Number(id));
-      if (!c) return String(id ?? '–');
-      const s = t(`city.${c.code}`);
-      return s === `web.city.${c.code}` ? c.name : s;
-    };
-    const quarterBars = (byQuarter.groups ?? []).filter((g) => g.key !== null).map((g) => rateBar(String(g.key), g.positiveRate));
-    const cityBars = (byCity.groups ?? []).filter((g) => g.key !== null).map((g) => rateBar(cityLabel(g.key), g.positiveRate));
-    const o = byCity.overall;
-    const outcomeBars: Bar[] = [
-      ...OUTCOMES.map((k) => ({ label: t(`outcome.${k}`), value: o.outcomes[k].count, display: cellText(o.outcomes[k], fmtPct) })),
-      { label: t('admin.inProgress'), value: o.inProgress.count, display: cellText(o.inProgress, fmtPct) },
-    ];
-    const outcomeMax = Math.max(1, ...outcomeBars.map((b) => b.value ?? 0));
-
-    const slaReport = await this.sla.sla(actor, { from, to });
-    const slaBars: Bar[] = slaReport.items.map((i) => ({
-      label: i.facility ?? String(i.facilityId),
-      value: i.respondedWithinSla?.share ?? null,
-      display: i.suppressed || !i.respondedWithinSla || i.respondedWithinSla.share === null ? '–' : `${fmtPct(i.respondedWithinSla.share)} (${i.respondedWithinSla.count} / ${i.escalations})`,
-    }));
-    const feedback = await this.stats.feedback(actor, { from, to });
-    // Quarters of one facility are combined, weighted by the number of ratings.
-    const perFacility = new Map<string, { sum: number; n: number }>();
-    for (const i of feedback.items) {
-      if (!i.means || !i.ratings) continue;
-      const key = i.facility ?? String(i.facilityId);
-      const acc = perFacility.get(key) ?? { sum: 0, n: 0 };
-      acc.sum += i.means.overall * i.ratings;
-      acc.n += i.ratings;
-      perFacility.set(key, acc);
-    }
-    const ratingBars: Bar[] = [...perFacility.entries()].map(([label, a]) => ({ label, value: a.sum / a.n, display: `${fmtNum(a.sum / a.n)} (${a.n})` }));
-
-    return this.renderer.render(req, reply, 'dashboard', {
-      pageTitle: t('admin.dashboardTitle'),
-      from: from ?? '',
-      to: to ?? '',
-      overall: o,
-      charts: [
-        { title: t('admin.positiveByQuarter'), svg: quarterBars.length ? columns(t('admin.positiveByQuarter'), quarterBars, 1) : null },
-        { title: t('admin.positiveByCity'), svg: cityBars.length ? horizontalBars(t('admin.positiveByCity'), cityBars, 1) : null },
-        { title: t('admin.outcomes'), svg: (o.received ?? 0) > 0 ? horizontalBars(t('admin.outcomes'), outcomeBars, outcomeMax, { colorful: true }) : null },
-        { title: t('admin.sla'), svg: slaBars.length ? horizontalBars(t('admin.sla'), slaBars, 1) : null },
-        { title: t('admin.ratings'), svg: ratingBars.length ? horizontalBars(t('admin.ratings'), ratingBars, 5) : null },
-      ],
-    });
-  }
 
   @Get('councils')
   councilsPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
@@ -323,7 +247,3 @@ export class AdminPagesController {
   }
 }
 
-function cellText(c: { count: number | null; share: number | null }, pct: (x: number | null) => string): string {
-  if (c.count === null) return '–';
-  return c.share === null ? String(c.count) : `${c.count} (${pct(c.share)})`;
-}

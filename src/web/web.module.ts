@@ -10,6 +10,7 @@ import { StatisticsModule } from '../statistics/statistics.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
 import { ComplaintPagesController } from './complaint-pages.controller';
+import { DashboardPagesController } from './dashboard-pages.controller';
 import { FacilityPagesController } from './facility-pages.controller';
 import { PublicPagesController } from './public-pages.controller';
 import { StaffPagesController } from './staff-pages.controller';
@@ -44,7 +45,7 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     StatisticsModule,
     UsersModule,
   ],
-  controllers: [PublicPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController],
+  controllers: [PublicPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController, DashboardPagesController],
   providers: [WebRenderer, WebSessionService, WebGuard, WebExceptionFilter],
 })
 export class WebModule {}

@@ -106,20 +106,34 @@ describe('exports (HTTP)', () => {
     expect(exports.map((e: any) => e.details.includeText).sort()).toEqual([false, true]);
   });
 
-  it("writes REAct's tables with small counts suppressed, even for an admin", async () => {
-    const res = await t.http().get('/api/v1/exports/react.csv?from=2021-01-01&to=2021-12-31').set(bearer(t.adminToken)).buffer(true).parse(binary).expect(200);
+  it("writes REAct's tables suppressed as a non-admin's statistics are, even for an admin", async () => {
+    const res = await t.http().get('/api/v1/exports/react.csv?from=2021-01-05&to=2021-12-20').set(bearer(t.adminToken)).buffer(true).parse(binary).expect(200);
     const [header, ...rows] = parseCsv(res.body as unknown as string);
     expect(header).toEqual(['section', 'code', 'category', 'count', 'share_percent']);
     const find = (section: string, code: string) => rows.find((r) => r[0] === section && r[1] === code)!;
     expect(find('Cases', 'received')[3]).toBe('2054');
-    expect(find('Reaction status', 'resolved_positive').slice(2)).toEqual(['Resolved positively', '2050', '99.8']);
-    expect(find('Reaction status', 'in_progress').slice(3)).toEqual(['<5', '']);
-    expect(find('Reaction status', 'unresolved_client_declined').slice(3)).toEqual(['<5', '']);
-    expect(find('Key populations', 'plhiv')[3]).toBe('2050');
-    expect(find('Key populations', 'lgbtiq')[3]).toBe('<5');
-    expect(find('Gender', 'transgender_female')[3]).toBe('<5');
-    expect(find('Gender', 'male')[3]).toBe('<5');
+    // In progress (1) and declined (3) are small; 1 + 3 < 5 still pins them, so the positive count goes too.
+    expect(find('Reaction status', 'in_progress').slice(3)).toEqual(['suppressed', '']);
+    expect(find('Reaction status', 'unresolved_client_declined').slice(3)).toEqual(['suppressed', '']);
+    expect(find('Reaction status', 'resolved_positive').slice(3)).toEqual(['suppressed', '']);
+    expect(find('Cases', 'positive_rate')[3]).toBe('suppressed');
+    expect(find('Reaction status', 'resolved_negative').slice(3)).toEqual(['0', '0.0']);
+    // Key populations: lgbtiq (1) and not recorded (3) are folded with the next smallest (plhiv, 2,050).
+    expect(find('Key populations', 'sex_worker')[3]).toBe('2050');
+    expect(find('Key populations', 'lgbtiq')[3]).toBe('suppressed');
+    expect(find('Key populations', 'plhiv')[3]).toBe('suppressed');
+    // A code without any case looks like a folded one, or the zeros would say which codes were folded.
+    expect(find('Key populations', 'migrant')[3]).toBe('suppressed');
+    expect(find('Key populations', 'suppressed')[3]).toBe('2054');
+    // Gender: transgender woman (1) and men (3) hold 4 < 5 together, so women are folded with them.
+    for (const code of ['transgender_female', 'male', 'female', 'unknown']) expect(find('Gender', code)[3]).toBe('suppressed');
+    expect(find('Gender', 'suppressed')[3]).toBe('2054');
     expect(find('Age groups', 'not_recorded')[3]).toBe('2054');
+    expect(find('Age groups', '19-35')[3]).toBe('0');
+    // The declined cell is hidden, so every decline reason is too (their sum would give it back).
+    expect(rows.filter((r) => r[0].startsWith('Why')).every((r) => r[3] === 'suppressed')).toBe(true);
+    expect(find('Notes', 'period')[2]).toContain('2021-01-01 to 2021-12-31');
+    expect(rows.some((r) => /^[1-4]$/.test(r[3]))).toBe(false);
     const audit = await t.http().get('/api/v1/audit?entity=complaint').set(bearer(t.adminToken)).expect(200);
     expect(audit.body.items.map((e: any) => e.action)).toContain('export.react_csv');
   });

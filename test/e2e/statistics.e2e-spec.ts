@@ -203,20 +203,22 @@ describe('statistics (HTTP)', () => {
       ]);
     });
 
-    it('holds a KPAC member to their city and hides counts below 5', async () => {
+    it('holds a KPAC member to their city and names no group below 5', async () => {
       const res = await get('/api/v1/stats/resolution?from=2022-01-01&to=2022-12-31&groupBy=gender', bkhMember.token).expect(200);
       expect(res.body.scope.city).toBe(city.BKH);
       expect(res.body.suppressionThreshold).toBe(5);
       const o = res.body.overall;
       expect(o.received).toBe(9);
-      expect(o.positiveRate).toEqual({ value: 7 / 9, numerator: 7, denominator: 9 });
+      // deceased 1 and in progress 1 hide together with the positive cell: 1 + 1 alone would pin both.
       expect(o.outcomes.unresolved_client_deceased).toEqual({ count: null, share: null, suppressed: true });
       expect(o.inProgress).toEqual({ count: null, share: null, suppressed: true });
+      expect(o.outcomes.resolved_positive).toEqual({ count: null, share: null, suppressed: true });
+      expect(o.positiveRate).toMatchObject({ value: null, suppressed: true });
       expect(o.outcomes.resolved_negative).toEqual({ count: 0, share: 0 });
-      const byKey = Object.fromEntries(res.body.groups.map((g: any) => [g.key, g]));
-      expect(byKey.female).toMatchObject({ received: 7, suppressed: false });
-      expect(byKey.male).toMatchObject({ received: null, suppressed: true, positiveRate: { value: null, suppressed: true } });
-      expect(JSON.stringify(byKey.male)).not.toMatch(/:\s*[12]\b/);
+      // male (2) is below 5 and alone, so the next smallest group (female, 7) is folded with it.
+      expect(res.body.groups.map((g: any) => g.key)).toEqual(['suppressed']);
+      expect(res.body.groups[0]).toMatchObject({ received: 9, suppressed: true, label: expect.stringContaining('combined') });
+      expect(res.body.definitions.suppressed).toMatch(/not named/);
     });
 
     it('shows admins every count', async () => {
@@ -272,11 +274,15 @@ describe('statistics (HTTP)', () => {
       expect(q1.means).toEqual({ waitingTime: 3.33, staffAttitude: 5, openingHours: 2, confidentiality: 4, overall: 3.33 });
     });
 
-    it('scopes and suppresses for a KPAC member', async () => {
+    it('scopes and suppresses for a KPAC member: the one small item is folded with the next smallest', async () => {
       const res = await get('/api/v1/stats/feedback?from=2026-01-01&to=2026-12-31', bkhMember.token).expect(200);
-      expect(res.body.items.every((i: any) => i.facilityId === f1.id)).toBe(true);
-      const q2 = res.body.items.find((i: any) => i.quarter === '2026-Q2');
-      expect(q2).toMatchObject({ ratings: null, suppressed: true, means: null });
+      expect(res.body.items.every((i: any) => i.facilityId === f1.id || i.key === 'suppressed')).toBe(true);
+      expect(res.body.items.find((i: any) => i.quarter === '2026-Q2')).toBeUndefined();
+      // Q2's single rating and Q1's six: named neither, combined in one item.
+      expect(res.body.items).toEqual([
+        { key: 'suppressed', facilityId: null, facility: null, cityId: null, quarter: null, ratings: 7, suppressed: true, means: { waitingTime: 3.29, staffAttitude: 5, openingHours: 2, confidentiality: 4, overall: 3.29 } },
+      ]);
+      expect(res.body.note).toMatch(/not named/);
     });
   });
 
@@ -389,11 +395,13 @@ describe('statistics (HTTP)', () => {
       expect(up).toMatchObject({ escalations: 1, responded: 0, overdueNow: 1, escalatedUp: 0 });
     });
 
-    it('suppresses small counts for a KPAC member and holds a facility admin to their facility', async () => {
+    it('folds small facilities for a KPAC member and holds a facility admin to their facility', async () => {
       const res = await get('/api/v1/stats/sla?from=2025-01-01&to=2025-12-31', bkhMember.token).expect(200);
-      const site = res.body.items.find((i: any) => i.facilityId === f1.id);
-      expect(site).toMatchObject({ escalations: 6, responded: null, respondedWithinSla: { suppressed: true }, medianDaysToResponse: null });
-      expect(res.body.items.find((i: any) => i.facilityId === authority.id)).toMatchObject({ suppressed: true, escalations: null });
+      // The authority's one escalation is not named; the site (6) is folded with it, as the next smallest.
+      expect(res.body.items.map((i: any) => i.facilityId)).toEqual([null]);
+      expect(res.body.items[0]).toMatchObject({ key: 'suppressed', suppressed: true, escalations: 7, responded: null, respondedWithinSla: { suppressed: true }, overdueNow: null, medianDaysToResponse: null });
+      expect(JSON.stringify(res.body)).not.toContain('Bokhtar health department');
+      expect(res.body.definitions.suppressed).toMatch(/not named/);
       const own = await get('/api/v1/stats/sla?from=2025-01-01&to=2025-12-31', f1Admin.token).expect(200);
       expect(own.body.items.map((i: any) => i.facilityId)).toEqual([f1.id]);
     });

@@ -1,7 +1,7 @@
 import { percentileFromHistogram } from '../../src/statistics/sla-statistics.service';
 import { councilFigures } from '../../src/statistics/council-figures';
 import { addToTally, emptyTally, figures, isSmall } from '../../src/statistics/resolution-figures';
-import { resolvePeriod } from '../../src/statistics/stats-period';
+import { resolvePeriod, statsPeriod } from '../../src/statistics/stats-period';
 import { statsScope } from '../../src/access/access-policy';
 import { quarterInZone } from '../../src/common/dates';
 
@@ -39,7 +39,7 @@ describe('resolution definitions', () => {
     expect(isSmall(count, k)).toBe(expected);
   });
 
-  it('hides a whole group below k, and single cells below k in a larger group', () => {
+  it('hides a whole group below k, and a small cell in a larger group together with a complement', () => {
     const small = emptyTally();
     addToTally(small, 'resolved', 'resolved_positive', 4);
     const f = figures(small, 5);
@@ -51,8 +51,10 @@ describe('resolution definitions', () => {
     const g = figures(big, 5);
     expect(g.received).toBe(21);
     expect(g.outcomes.unresolved_client_deceased).toEqual({ count: null, share: null, suppressed: true });
+    // 21 − 20 would give the single case away, so the positive cell (and its rate) go with it.
+    expect(g.outcomes.resolved_positive).toEqual({ count: null, share: null, suppressed: true });
+    expect(g.positiveRate).toMatchObject({ value: null, suppressed: true });
     expect(g.outcomes.resolved_negative).toEqual({ count: 0, share: 0 });
-    expect(g.positiveRate).toEqual({ value: 20 / 21, numerator: 20, denominator: 21 });
     // With k = 2 the single case is still hidden, with k = 1 nothing is.
     expect(figures(big, 2).outcomes.unresolved_client_deceased.suppressed).toBe(true);
     expect(figures(big, 1).outcomes.unresolved_client_deceased.count).toBe(1);
@@ -67,6 +69,26 @@ describe('periods and quarters in Asia/Dushanbe (UTC+5)', () => {
     expect(quarterInZone(new Date('2026-12-31T19:00:00Z'), tz)).toBe('2027-Q1');
   });
 
+  it('widens a non-admin period to whole calendar months and says what was asked', () => {
+    expect(statsPeriod({ from: '2026-02-10', to: '2026-02-11' }, true, tz, '2026-03-02')).toMatchObject({
+      from: '2026-02-01',
+      to: '2026-02-28',
+      wholeMonths: true,
+      requested: { from: '2026-02-10', to: '2026-02-11' },
+    });
+    // "Until yesterday" and "until today" are the same period.
+    const used = ({ requested: _asked, ...p }: ReturnType<typeof statsPeriod>) => p;
+    expect(used(statsPeriod({ to: '2026-03-01' }, true, tz, '2026-03-02'))).toEqual(used(statsPeriod({ to: '2026-03-02' }, true, tz, '2026-03-02')));
+    expect(statsPeriod({ to: '2026-03-01' }, true, tz, '2026-03-02')).toMatchObject({ from: null, to: '2026-03-31' });
+    expect(statsPeriod({}, true, tz, '2024-02-10')).toMatchObject({ from: null, to: '2024-02-29', requested: { from: null, to: null } });
+    expect(statsPeriod({ from: '2026-01-01', to: '2026-01-31' }, true, tz, '2026-03-02').requested).toBeUndefined();
+    expect(statsPeriod({ from: '2026-02-10' }, false, tz, '2026-03-02')).toMatchObject({ from: '2026-02-10', to: null, wholeMonths: false });
+    expect(() => statsPeriod({ from: '2026-02-10', to: '2026-02-01' }, true, tz, '2026-03-02')).toThrow(/must not be after/);
+    const p = statsPeriod({ from: '2026-04-15', to: '2026-04-15' }, true, tz, '2026-05-01');
+    expect(new Date(p.fromMs!).toISOString()).toBe('2026-03-31T19:00:00.000Z');
+    expect(new Date(p.toMs!).toISOString()).toBe('2026-04-30T19:00:00.000Z');
+  });
+
   it('bounds a period by local midnights, the last day included', () => {
     const p = resolvePeriod('2026-04-01', '2026-06-30', tz);
     expect(new Date(p.fromMs!).toISOString()).toBe('2026-03-31T19:00:00.000Z');
@@ -78,11 +100,21 @@ describe('periods and quarters in Asia/Dushanbe (UTC+5)', () => {
 
 describe('scope', () => {
   it('forces a KPAC member to their city and a facility admin to their facility', () => {
-    expect(statsScope({ kind: 'admin', userId: 1 }, { city: 3 }, 5)).toEqual({ cityId: 3, facilityId: null, minCell: null });
-    expect(statsScope({ kind: 'kpac_member', userId: 2, cityId: 7 }, {}, 5)).toEqual({ cityId: 7, facilityId: null, minCell: 5 });
+    expect(statsScope({ kind: 'admin', userId: 1 }, { city: 3 }, 5)).toEqual({ cityId: 3, facilityId: null, minCell: null, wholeMonths: false });
+    expect(statsScope({ kind: 'kpac_member', userId: 2, cityId: 7 }, {}, 5)).toEqual({ cityId: 7, facilityId: null, minCell: 5, wholeMonths: true });
     expect(() => statsScope({ kind: 'kpac_member', userId: 2, cityId: 7 }, { city: 8 }, 5)).toThrow(/own city/);
-    expect(statsScope({ kind: 'facility_admin', userId: 3, facilityId: 9 }, {}, 3)).toEqual({ cityId: null, facilityId: 9, minCell: 3 });
+    expect(statsScope({ kind: 'facility_admin', userId: 3, facilityId: 9 }, {}, 3)).toEqual({ cityId: null, facilityId: 9, minCell: 3, wholeMonths: true });
     expect(() => statsScope({ kind: 'facility_admin', userId: 3, facilityId: 9 }, { facility: 1 }, 5)).toThrow(/own facility/);
+  });
+
+  it.each(['keyPopulation', 'gender', 'ageGroup'])('refuses a facility admin a grouping by %s, and allows it to members and admins', (groupBy) => {
+    expect(() => statsScope({ kind: 'facility_admin', userId: 3, facilityId: 9 }, { groupBy }, 5)).toThrow(new RegExp(`cannot group statistics by ${groupBy}`));
+    expect(statsScope({ kind: 'kpac_member', userId: 2, cityId: 7 }, { groupBy }, 5).minCell).toBe(5);
+    expect(statsScope({ kind: 'admin', userId: 1 }, { groupBy }, 5).minCell).toBeNull();
+  });
+
+  it.each(['category', 'quarter', 'facility', 'city'])('lets a facility admin group by %s', (groupBy) => {
+    expect(statsScope({ kind: 'facility_admin', userId: 3, facilityId: 9 }, { groupBy }, 5).facilityId).toBe(9);
   });
 });
 
