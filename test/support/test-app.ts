@@ -76,6 +76,8 @@ export interface TestApp {
   enrolled: (email: string) => Enrolled | undefined;
   /** A TOTP code of an enrolled account that the service accepts now. */
   otp: (email: string) => Promise<string>;
+  /** Keeps the secret of an account a test enrolled itself (e.g. on the web page). */
+  remember: (email: string, enrolment: Enrolled) => void;
   adminToken: string;
   close: () => Promise<void>;
 }
@@ -147,6 +149,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     login,
     enrolled,
     otp,
+    remember: (email, enrolment) => enrolledSet(dbKey, email, enrolment),
     adminToken,
     close: async () => {
       await app.close();
