@@ -132,6 +132,14 @@ export class AuthService {
     return this.secondFactor.createChallenge(user.id, 'enrol');
   }
 
+  /** What the account page shows: whether a second factor is on, since when, and the recovery codes left. */
+  async secondFactorState(actor: Actor): Promise<{ enrolled: boolean; enabledAt: Date | null; codesLeft: number }> {
+    const user = actor.userId ? await this.db.manager.findOne(User, { where: { id: actor.userId } }) : null;
+    if (!user) throw new DomainError('UNAUTHORIZED', STALE_TOKEN);
+    const enrolled = this.secondFactor.enrolled(user);
+    return { enrolled, enabledAt: user.totpEnabledAt, codesLeft: enrolled ? await this.secondFactor.recoveryCodesLeft(user.id) : 0 };
+  }
+
   /** The secret and otpauth:// URI of an enrolment token (the same on every call for one token). */
   async enrol(enrolmentToken: string): Promise<Enrolment> {
     const challenge = await this.secondFactor.findChallenge(enrolmentToken, 'enrol');

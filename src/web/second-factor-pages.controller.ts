@@ -4,10 +4,7 @@ import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
-import { SecondFactorService } from '../auth/second-factor.service';
 import { DomainError } from '../common/domain-errors';
-import { Database } from '../database/database.service';
-import { User } from '../users/user.entity';
 import { LoginStepViews } from './login-step-views';
 import { homeOf } from './public-pages.controller';
 import { WebExceptionFilter } from './web-exception.filter';
@@ -31,11 +28,9 @@ const LIMIT = { public: { limit: 20, ttl: 60_000 } };
 export class SecondFactorPagesController {
   constructor(
     private readonly auth: AuthService,
-    private readonly secondFactor: SecondFactorService,
     private readonly session: WebSessionService,
     private readonly steps: LoginStepViews,
     private readonly renderer: WebRenderer,
-    private readonly db: Database,
   ) {}
 
   @Post('login/code')
@@ -76,13 +71,7 @@ export class SecondFactorPagesController {
   @Get('account/security')
   @StaffPage('admin', 'kpac_member', 'facility_admin')
   async account(@Req() req: WebRequest, @Res() reply: FastifyReply) {
-    const user = await this.db.manager.findOneOrFail(User, { where: { id: req.actor!.userId! } });
-    const enrolled = this.secondFactor.enrolled(user);
-    return this.renderer.render(req, reply, 'account-security', {
-      enrolled,
-      enabledAt: user.totpEnabledAt,
-      codesLeft: enrolled ? await this.secondFactor.recoveryCodesLeft(user.id) : 0,
-    });
+    return this.renderer.render(req, reply, 'account-security', await this.auth.secondFactorState(req.actor!));
   }
 
   @Post('account/security/enrol')
