@@ -7,9 +7,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
     // A few dependencies ship ESM only; Node 20 loads them natively, jest needs them compiled.
-    '^.+/node_modules/(content-disposition|@fastify/cookie|cookie)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
+    '^.+/node_modules/(content-disposition|@fastify/cookie|cookie|@scure/base|@noble/hashes)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/|@fastify/cookie/|cookie/)'],
+  // otplib's plugins load @scure/base and @noble/hashes (ESM only; the second nested under its plugin).
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/|@fastify/cookie/|cookie/|@scure/base/|@noble/hashes/|@otplib/plugin-crypto-noble/node_modules/@noble/hashes/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/env-setup.ts'],

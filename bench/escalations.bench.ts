@@ -27,6 +27,7 @@ import { City } from '../src/councils/city.entity';
 import { Database } from '../src/database/database.service';
 import { Facility } from '../src/facilities/facility.entity';
 import { dropRedisPrefix } from './redis-keys';
+import { benchLogin } from './staff-login';
 
 export interface EscalationsBenchResult {
   count: number;
@@ -172,8 +173,14 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
         complaintIds.push(Number(r.identifiers[0].id));
       }
     });
-    const login = await fastify.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'bench-admin@kpac.test', password: 'bench-admin-password' } });
-    const token = login.json().accessToken as string;
+    const token = await benchLogin(
+      async (url, payload) => {
+        const res = await fastify.inject({ method: 'POST', url, payload: payload as Record<string, unknown> });
+        return { status: res.statusCode, body: res.json() };
+      },
+      'bench-admin@kpac.test',
+      'bench-admin-password',
+    );
 
     const started = process.hrtime.bigint();
     let next = 0;

@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { addDays, dateInZone } from '../src/common/dates';
 import { dropRedisPrefix } from './redis-keys';
+import { benchLogin, fetchPost } from './staff-login';
 
 const ROOT = resolve(__dirname, '..');
 const DATA = join(ROOT, 'data');
@@ -296,8 +297,7 @@ async function bigDatabase(opts: Opts, results: Record<string, unknown>, queuePr
   copyFileSync(opts.database, working);
   const service = await startService(working, 3903, queuePrefix);
   const base = 'http://127.0.0.1:3903';
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) });
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  const accessToken = await benchLogin(fetchPost(base), ADMIN_EMAIL, ADMIN_PASSWORD);
   const auth = { authorization: `Bearer ${accessToken}` };
   const getJson = async (path: string) => {
     const res = await fetch(base + path, { headers: auth });

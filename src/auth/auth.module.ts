@@ -8,6 +8,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle.service';
+import { SecondFactorService } from './second-factor.service';
+import { StaffSessions } from './staff-sessions.service';
 
 @Global()
 @Module({
@@ -24,7 +27,7 @@ import { AuthService } from './auth.service';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, LoginThrottle, SecondFactorService, StaffSessions, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, SecondFactorService, StaffSessions],
 })
 export class AuthModule {}

@@ -12,7 +12,11 @@ export type DomainErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'TOO_MANY_REQUESTS'
-  | 'GONE';
+  | 'GONE'
+  /** A right password of an account with a second factor, without its code (or with a wrong one). */
+  | 'TWO_FACTOR_REQUIRED'
+  /** An account that must have a second factor and has none yet. */
+  | 'TWO_FACTOR_ENROLMENT_REQUIRED';
 
 const STATUS: Record<DomainErrorCode, number> = {
   NOT_FOUND: 404,
@@ -25,6 +29,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   FORBIDDEN: 403,
   TOO_MANY_REQUESTS: 429,
   GONE: 410,
+  TWO_FACTOR_REQUIRED: 401,
+  TWO_FACTOR_ENROLMENT_REQUIRED: 403,
 };
 
 /** Where a refusal belongs on a form, and a stable reason pages can translate (never parsed from the message). */

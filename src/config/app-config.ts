@@ -34,7 +34,14 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   /** Days a facility response link stays valid after the SLA due date. */
   responseLinkGraceDays: number;
+  /** Who must have a second factor (TOTP): admins and facility administrators, or every staff account. */
+  twoFactor: TwoFactorPolicy;
+  /** Minutes a web session may go unused before it ends. */
+  sessionIdleMinutes: number;
 }
+
+export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
+export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
 /** Thrown for bad configuration: one line naming the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -135,6 +142,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
   }
   const host = env.HOST || '127.0.0.1';
+  const twoFactor = (env.TWO_FACTOR || 'admins').trim();
+  if (!(TWO_FACTOR_POLICIES as readonly string[]).includes(twoFactor)) throw new ConfigError('TWO_FACTOR', `must be "admins" or "all", got "${twoFactor}"`);
   return {
     production,
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -158,5 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     statsMinCell: int(env, 'STATS_MIN_CELL', 5, 1, 1000),
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
     responseLinkGraceDays: int(env, 'RESPONSE_LINK_GRACE_DAYS', 14, 0, 365),
+    twoFactor: twoFactor as TwoFactorPolicy,
+    // At most the absolute session lifetime (12 hours).
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
   };
 }

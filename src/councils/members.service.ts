@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
+import { StaffSessions } from '../auth/staff-sessions.service';
 import { Clock } from '../common/clock';
 import { conflict, DomainError, invalid, notFound } from '../common/domain-errors';
 import { Database } from '../database/database.service';
@@ -56,6 +57,7 @@ export class MembersService {
     private readonly councils: CouncilsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly sessions: StaffSessions,
   ) {}
 
   async list(actor: Actor, councilId: number): Promise<MemberView[]> {
@@ -145,6 +147,8 @@ export class MembersService {
           details: { memberId, councilId: member.councilId, reason: dto.reason, endedOn: t.endedOn },
         });
       }
+      // The member's sessions and tokens end with the seat (each request checks the term as well).
+      await this.sessions.revokeMember(em, memberId);
       return this.load(em, member);
     });
   }

@@ -1,5 +1,8 @@
 import { AuditEvent } from '../audit/audit-event.entity';
+import { AuthChallenge } from '../auth/auth-challenge.entity';
 import { LoginFailure } from '../auth/login-failure.entity';
+import { RecoveryCode } from '../auth/recovery-code.entity';
+import { StaffSession } from '../auth/staff-session.entity';
 import { ComplaintEvent } from '../complaints/complaint-event.entity';
 import { ComplaintKeyPopulation } from '../complaints/complaint-key-population.entity';
 import { Complaint } from '../complaints/complaint.entity';
@@ -27,6 +30,9 @@ export const ENTITIES = [
   Facility,
   User,
   LoginFailure,
+  StaffSession,
+  AuthChallenge,
+  RecoveryCode,
   AuditEvent,
   Complaint,
   ComplaintKeyPopulation,

@@ -37,6 +37,23 @@ export class UpdateUserDto {
   @IsBoolean()
   active?: boolean;
 
+  @ApiPropertyOptional({ enum: ROLES, description: 'A new role; memberId (kpac_member) or facilityId (facility_admin) as on creation' })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'With role kpac_member' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  memberId?: number;
+
+  @ApiPropertyOptional({ description: 'With role facility_admin' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  facilityId?: number;
+
   @ApiPropertyOptional({ minLength: 12 })
   @IsOptional()
   @IsString()

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { instant } from '../database/columns';
+import { bigintNumber, instant } from '../database/columns';
 import type { Role } from './user.constants';
 
 @Entity('users')
@@ -26,10 +26,21 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
-  /** Bumped to invalidate every token issued before (password change, deactivation). */
+  /** Bumped to end every session and token issued before (logout, password, activity, role, term end, second-factor reset). */
   @Column({ type: 'integer', name: 'token_version', default: 0 })
   tokenVersion: number;
 
   @Column(instant({ name: 'created_at' }))
   createdAt: Date;
+
+  /** The TOTP secret (base32), encrypted with the 'totp' key and bound to this row; null: no second factor. */
+  @Column({ type: 'text', name: 'totp_secret_enc', nullable: true })
+  totpSecretEnc: string | null;
+
+  @Column(instant({ name: 'totp_enabled_at', nullable: true }))
+  totpEnabledAt: Date | null;
+
+  /** The last TOTP time step accepted: a code is good once, and never one of an earlier step. */
+  @Column({ type: 'bigint', name: 'totp_last_step', nullable: true, transformer: bigintNumber })
+  totpLastStep: number | null;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -21,6 +21,13 @@ export class UsersController {
   @Post()
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserDto) {
     return this.users.create(actor, body);
+  }
+
+  /** Removes the account's second factor (a lost phone); it sets one up again at its next login. Audited. */
+  @Post(':id/2fa/reset')
+  @HttpCode(200)
+  resetSecondFactor(@CurrentActor() actor: Actor, @Param('id', ParseIdPipe) id: number) {
+    return this.users.resetSecondFactor(actor, id);
   }
 
   @Patch(':id')

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { hashPassword } from '../auth/password';
+import { SecondFactorService } from '../auth/second-factor.service';
+import { StaffSessions } from '../auth/staff-sessions.service';
 import { Clock } from '../common/clock';
 import { conflict, invalid, notFound } from '../common/domain-errors';
 import { conflictOnDuplicate } from '../common/unique-violation';
@@ -12,6 +14,7 @@ import { Member } from '../councils/member.entity';
 import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
+import type { Role } from './user.constants';
 import { User } from './user.entity';
 
 export interface UserView {
@@ -21,6 +24,8 @@ export interface UserView {
   memberId: number | null;
   facilityId: number | null;
   active: boolean;
+  /** Whether the account has a second factor (TOTP) set up. */
+  twoFactor: boolean;
   createdAt: Date;
 }
 
@@ -31,8 +36,17 @@ const view = (u: User): UserView => ({
   memberId: u.memberId,
   facilityId: u.facilityId,
   active: u.active,
+  twoFactor: u.totpSecretEnc !== null,
   createdAt: u.createdAt,
 });
+
+/** The member / facility a role needs, as on creation: each link only with its own role. */
+function checkRoleLinks(dto: { role: Role; memberId?: number; facilityId?: number }): void {
+  if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account');
+  if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account');
+  if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts');
+  if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts');
+}
 
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
@@ -42,6 +56,8 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly db: Database,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly sessions: StaffSessions,
+    private readonly secondFactor: SecondFactorService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,10 +92,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
     const email = dto.email.trim().toLowerCase();
-    if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account');
-    if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account');
-    if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts');
-    if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts');
+    checkRoleLinks(dto);
     const passwordHash = await hashPassword(dto.password);
     const duplicate = 'An account with this e-mail already exists';
     return conflictOnDuplicate(() => this.db.transaction(async (em) => {
@@ -110,10 +123,19 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserView> {
+    if (dto.role === undefined && (dto.memberId !== undefined || dto.facilityId !== undefined)) {
+      throw invalid('memberId and facilityId change only together with role');
+    }
+    if (dto.role !== undefined) {
+      checkRoleLinks({ role: dto.role, memberId: dto.memberId, facilityId: dto.facilityId });
+      if (id === actor.userId) throw invalid('You cannot change your own role; ask another admin');
+    }
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
     return this.db.transaction(async (em) => {
       const user = await em.findOne(User, { where: { id } });
       if (!user) throw notFound('User');
+      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
+      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
       const changed: string[] = [];
       if (dto.active !== undefined && dto.active !== user.active) {
         user.active = dto.active;
@@ -123,11 +145,38 @@ export class UsersService implements OnApplicationBootstrap {
         user.passwordHash = passwordHash;
         changed.push('password');
       }
-      // Any change of access or password ends the sessions already issued.
-      if (changed.length) user.tokenVersion += 1;
+      if (dto.role !== undefined && (dto.role !== user.role || (dto.memberId ?? null) !== user.memberId || (dto.facilityId ?? null) !== user.facilityId)) {
+        user.role = dto.role;
+        user.memberId = dto.memberId ?? null;
+        user.facilityId = dto.facilityId ?? null;
+        changed.push('role');
+      }
       await em.save(User, user);
-      await this.audit.record(em, actor, { action: 'user.update', entity: 'user', entityId: id, details: { changed } });
-      return view(user);
+      // Any change of access or password ends every session and token already issued.
+      if (changed.length) await this.sessions.revokeAll(em, [id]);
+      await this.audit.record(em, actor, {
+        action: 'user.update',
+        entity: 'user',
+        entityId: id,
+        details: { changed, ...(changed.includes('role') ? { role: user.role, memberId: user.memberId, facilityId: user.facilityId } : {}) },
+      });
+      return view((await em.findOne(User, { where: { id } }))!);
+    });
+  }
+
+  /**
+   * Removes an account's second factor and recovery codes (a lost phone) and ends its sessions;
+   * at the next login it sets one up again where one is required. Audited.
+   */
+  async resetSecondFactor(actor: Actor, id: number): Promise<UserView> {
+    return this.db.transaction(async (em) => {
+      const user = await em.findOne(User, { where: { id } });
+      if (!user) throw notFound('User');
+      const had = user.totpSecretEnc !== null;
+      await this.secondFactor.disable(em, id);
+      await this.sessions.revokeAll(em, [id]);
+      await this.audit.record(em, actor, { action: 'user.2fa_reset', entity: 'user', entityId: id, details: { hadSecondFactor: had } });
+      return view((await em.findOne(User, { where: { id } }))!);
     });
   }
 }

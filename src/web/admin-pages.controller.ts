@@ -240,6 +240,18 @@ export class AdminPagesController {
     return reply.redirect('/admin/users?done=1', 303);
   }
 
+  /** A lost phone: the account's second factor goes (audited), and it sets one up again at its next login. */
+  @Post('users/:id/2fa/reset')
+  async resetSecondFactor(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
+    try {
+      await this.users.resetSecondFactor(req.actor!, id);
+    } catch (err) {
+      const refused = refusalOf(err, { keepNotFound: true });
+      return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, refused.status, undefined, refused.message);
+    }
+    return reply.redirect('/admin/users?done=1', 303);
+  }
+
   @Get('audit')
   async auditPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('cursor') cursor?: string) {
     const page = await this.audit.find({ cursor: formInt(cursor), limit: 100 });

@@ -8,6 +8,7 @@ import { WebExceptionFilter } from './web-exception.filter';
 import { LANG_COOKIE, parseLang, safeNext } from './web-i18n';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { WebSessionService } from './web-session.service';
+import { LoginStepViews } from './login-step-views';
 import { WebGuard } from './web.guard';
 import { formString } from './web-forms';
 import { AppConfig } from '../config/app-config';
@@ -24,6 +25,7 @@ export class PublicPagesController {
   constructor(
     private readonly renderer: WebRenderer,
     private readonly session: WebSessionService,
+    private readonly steps: LoginStepViews,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,8 +56,11 @@ export class PublicPagesController {
     const email = formString(body.email);
     const next = safeNext(body.next, '');
     try {
-      const actor = await this.session.login(reply, email, formString(body.password));
-      return reply.redirect(next || homeOf(actor.kind), 303);
+      const step = await this.session.login(reply, email, formString(body.password), req.ip);
+      if (step.kind === 'ok') return reply.redirect(next || homeOf(step.actor.kind), 303);
+      // The password was right; the second step is a page of its own (the code, or setting one up).
+      if (step.kind === 'second_factor') return this.steps.code(req, reply, { challenge: step.challenge, next });
+      return this.steps.enrol(req, reply, { challenge: step.challenge, enrolment: step.enrolment, next, action: '/login/enrol' });
     } catch (err) {
       if (!(err instanceof DomainError) || !['UNAUTHORIZED', 'TOO_MANY_REQUESTS', 'FORBIDDEN'].includes(err.code)) throw err;
       const key = err.code === 'TOO_MANY_REQUESTS' ? 'login.tooMany' : 'login.failed';
@@ -63,9 +68,10 @@ export class PublicPagesController {
     }
   }
 
+  /** Ends the session on the server, and every other session and token of the account with it. */
   @Post('logout')
-  logout(@Res() reply: FastifyReply) {
-    this.session.logout(reply);
+  async logout(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+    await this.session.logout(req, reply);
     return reply.redirect('/', 303);
   }
 }

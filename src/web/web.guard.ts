@@ -32,7 +32,7 @@ export class WebGuard implements CanActivate {
     if (!roles) return true;
     const actor = await this.session.actor(req, reply);
     if (!actor) {
-      this.session.logout(reply);
+      this.session.clear(reply);
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
       throw new WebRedirect(`/login${next}`);
     }

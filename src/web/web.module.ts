@@ -12,7 +12,9 @@ import { AdminPagesController } from './admin-pages.controller';
 import { ComplaintPagesController } from './complaint-pages.controller';
 import { DashboardPagesController } from './dashboard-pages.controller';
 import { FacilityPagesController } from './facility-pages.controller';
+import { LoginStepViews } from './login-step-views';
 import { PublicPagesController } from './public-pages.controller';
+import { SecondFactorPagesController } from './second-factor-pages.controller';
 import { StaffPagesController } from './staff-pages.controller';
 import { WebExceptionFilter } from './web-exception.filter';
 import { LANG_COOKIE } from './web-i18n';
@@ -45,7 +47,7 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     StatisticsModule,
     UsersModule,
   ],
-  controllers: [PublicPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController, DashboardPagesController],
-  providers: [WebRenderer, WebSessionService, WebGuard, WebExceptionFilter],
+  controllers: [PublicPagesController, SecondFactorPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController, DashboardPagesController],
+  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter],
 })
 export class WebModule {}

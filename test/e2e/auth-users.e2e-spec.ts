@@ -15,11 +15,11 @@ describe('auth, users and audit (HTTP)', () => {
     await t.close();
   });
 
-  const login = (email: string, password: string) => t.http().post('/api/v1/auth/login').send({ email, password });
+  const login = (email: string, password: string, otp?: string) => t.http().post('/api/v1/auth/login').send({ email, password, otp });
 
   describe('login', () => {
     it('issues a bearer token that opens staff routes', async () => {
-      const res = await login(ADMIN_EMAIL.toUpperCase(), ADMIN_PASSWORD).expect(200);
+      const res = await login(ADMIN_EMAIL.toUpperCase(), ADMIN_PASSWORD, await t.otp(ADMIN_EMAIL)).expect(200);
       expect(res.body).toEqual({ accessToken: expect.any(String), expiresIn: 3600 });
       await t.http().get('/api/v1/users').set(bearer(res.body.accessToken)).expect(200);
       await t.http().get('/api/v1/users').set(bearer(res.body.accessToken + 'x')).expect(401);
@@ -89,7 +89,8 @@ describe('auth, users and audit (HTTP)', () => {
         .send({ email: 'head@klb-site.test', password: 'long-enough-password', role: 'facility_admin', facilityId: f.id })
         .expect(201);
       expect(res.body).toMatchObject({ role: 'facility_admin', facilityId: f.id, memberId: null });
-      const token = (await login('head@klb-site.test', 'long-enough-password').expect(200)).body.accessToken;
+      // A facility administrator sets up the second factor at the first login (the harness does it through the API).
+      const token = await t.login('head@klb-site.test', 'long-enough-password');
       const list = await t.http().get('/api/v1/facilities').set(bearer(token)).expect(200);
       expect(list.body.map((x: { id: number }) => x.id)).toEqual([f.id]);
     });
@@ -112,13 +113,13 @@ describe('auth, users and audit (HTTP)', () => {
 
     it('deactivating an account or changing its password ends the sessions already issued', async () => {
       const created = await t.http().post('/api/v1/users').set(admin).send({ email: 'second.admin@test.kpac', password: 'first-password-123', role: 'admin' }).expect(201);
-      const token = (await login('second.admin@test.kpac', 'first-password-123').expect(200)).body.accessToken;
+      const token = await t.login('second.admin@test.kpac', 'first-password-123');
       await t.http().get('/api/v1/users').set(bearer(token)).expect(200);
 
       await t.http().patch(`/api/v1/users/${created.body.id}`).set(admin).send({ password: 'second-password-456' }).expect(200);
       await t.http().get('/api/v1/users').set(bearer(token)).expect(401);
       await login('second.admin@test.kpac', 'first-password-123').expect(401);
-      const token2 = (await login('second.admin@test.kpac', 'second-password-456').expect(200)).body.accessToken;
+      const token2 = await t.login('second.admin@test.kpac', 'second-password-456');
 
       await t.http().patch(`/api/v1/users/${created.body.id}`).set(admin).send({ active: false }).expect(200);
       await t.http().get('/api/v1/users').set(bearer(token2)).expect(401);

@@ -11,6 +11,9 @@ import { Database } from '../../src/database/database.service';
 import { bearer } from '../support/fixtures';
 import { STATE_DIR } from '../support/global-setup';
 import { createTestApp, createTestDatabase, LogCapture } from '../support/test-app';
+import { totpAt } from '../support/two-factor';
+
+const FIRST_START = new Date('2026-03-02T09:00:00Z');
 
 /** Start-up behaviour: the bootstrap admin, and running without Redis. */
 describe('operations (HTTP)', () => {
@@ -28,7 +31,7 @@ describe('operations (HTTP)', () => {
     };
     const start = async () => {
       const logs = new LogCapture();
-      const app = await createApp(loadConfig(env), { logStream: logs, clock: new FakeClock(new Date('2026-03-02T09:00:00Z')) });
+      const app = await createApp(loadConfig(env), { logStream: logs, clock: new FakeClock(FIRST_START) });
       await app.getHttpAdapter().getInstance().ready();
       // Nest buffers its own log lines until listen(); the test never listens, so flush them here.
       app.flushLogs();
@@ -40,15 +43,22 @@ describe('operations (HTTP)', () => {
       expect(line).not.toBeNull();
       const password = line![1];
       expect(password.length).toBeGreaterThanOrEqual(16);
-      const res = await request(first.app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'first.admin@test.kpac', password }).expect(200);
-      await request(first.app.getHttpServer()).get('/api/v1/councils').set(bearer(res.body.accessToken)).expect(200);
+      // The password works; an admin's first login then sets up the second factor.
+      const http = () => request(first.app.getHttpServer());
+      const res = await http().post('/api/v1/auth/login').send({ email: 'first.admin@test.kpac', password }).expect(403);
+      expect(res.body.code).toBe('TWO_FACTOR_ENROLMENT_REQUIRED');
+      const { enrolmentToken } = res.body;
+      const { secret } = (await http().post('/api/v1/auth/2fa/enrol').send({ enrolmentToken }).expect(200)).body;
+      const confirmed = await http().post('/api/v1/auth/2fa/confirm').send({ enrolmentToken, otp: totpAt(secret, FIRST_START) }).expect(200);
+      await http().get('/api/v1/councils').set(bearer(confirmed.body.accessToken)).expect(200);
       // The secret was generated into the data directory, not taken from anywhere fixed.
       await first.app.close();
 
       const second = await start();
       expect(second.logs.text()).not.toContain('generated password');
       expect(await second.app.get(Database).manager.count(User, { where: { role: 'admin' } })).toBe(1);
-      await request(second.app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'first.admin@test.kpac', password }).expect(200);
+      // The same password and second factor still log in (the next step's code: each is good once).
+      await request(second.app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'first.admin@test.kpac', password, otp: totpAt(secret, FIRST_START, 1) }).expect(200);
       await second.app.close();
     } finally {
       await db.drop();

@@ -4,6 +4,7 @@ import type { Facility } from '../../src/facilities/facility.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff, STAFF_PASSWORD } from '../support/fixtures';
 import { ComplaintSpec, insertComplaints, insertFeedback, times } from '../support/stats-fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { Jar } from '../support/web-client';
 
 /**
  * Issue 10, item 7: statistics a non-admin reads name no group below STATS_MIN_CELL (5 here), give
@@ -270,21 +271,6 @@ describe('statistics for non-admins (HTTP)', () => {
 
   /** Last: it adds a complaint to May 2012. */
   describe('the dashboard of a council member (web)', () => {
-    class Jar {
-      private cookies = new Map<string, string>();
-      take<T extends { headers: Record<string, unknown> }>(res: T): T {
-        for (const c of ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? [])) {
-          const [pair] = c.split(';');
-          const i = pair.indexOf('=');
-          if (pair.slice(i + 1) === '' || /Max-Age=0/i.test(c)) this.cookies.delete(pair.slice(0, i));
-          else this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
-        }
-        return res;
-      }
-      header(): string {
-        return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-      }
-    }
     const page = async (jar: Jar, path: string) => jar.take(await t.http().get(path).set('cookie', jar.header()).set('accept-language', 'en'));
     async function webLogin(email: string, password = STAFF_PASSWORD): Promise<Jar> {
       const jar = new Jar();

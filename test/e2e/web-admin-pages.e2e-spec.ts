@@ -5,7 +5,7 @@ import { Training } from '../../src/councils/training.entity';
 import { User } from '../../src/users/user.entity';
 import { cityByCode, seedFacility, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
-import { csrfOf, Jar } from '../support/web-client';
+import { completeWebLogin, csrfOf, Jar } from '../support/web-client';
 
 /** The admin forms added to the web interface: facility edit (the ladder), council member actions, account switch. */
 
@@ -28,7 +28,7 @@ describe('admin web forms', () => {
   }
   async function loginAs(email: string, password = STAFF_PASSWORD) {
     const jar = new Jar();
-    const res = await post(jar, '/login', { email, password });
+    const res = await completeWebLogin(t, jar, email, await post(jar, '/login', { email, password }));
     expect(res.status).toBe(303);
     return jar;
   }

@@ -4,7 +4,7 @@ import { Complaint } from '../../src/complaints/complaint.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { createTestApp, TestApp } from '../support/test-app';
-import { csrfOf, Jar } from '../support/web-client';
+import { completeWebLogin, csrfOf, Jar } from '../support/web-client';
 
 /** Server-rendered pages over HTTP: CSRF, session cookies and their end, headers, redirects. */
 
@@ -131,7 +131,7 @@ describe('web pages over HTTP', () => {
   async function loginAs(email: string, password = STAFF_PASSWORD) {
     const jar = new Jar();
     const token = await formPage(jar, '/login');
-    const res = jar.take(await t.http().post('/login').set('cookie', jar.header()).type('form').send({ email, password, _csrf: token }));
+    const res = await completeWebLogin(t, jar, email, jar.take(await t.http().post('/login').set('cookie', jar.header()).type('form').send({ email, password, _csrf: token })));
     expect(res.status).toBe(303);
     return jar;
   }

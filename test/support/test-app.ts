@@ -10,6 +10,7 @@ import { FakeClock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database.service';
 import { STATE_DIR } from './global-setup';
+import { Enrolled, enrolledGet, enrolledSet, nextTotp, totpAt } from './two-factor';
 
 export const ADMIN_EMAIL = 'admin@test.kpac';
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -69,7 +70,14 @@ export interface TestApp {
   logs: LogCapture;
   db: Database;
   http: () => ReturnType<typeof request>;
+  /** A bearer token, through the second factor where the account has or needs one (enrolling it through the API). */
   login: (email: string, password: string) => Promise<string>;
+  /** The secret and recovery codes of an account this harness enrolled (on this database). */
+  enrolled: (email: string) => Enrolled | undefined;
+  /** A TOTP code of an enrolled account that the service accepts now. */
+  otp: (email: string) => Promise<string>;
+  /** Keeps the secret of an account a test enrolled itself (e.g. on the web page). */
+  remember: (email: string, enrolment: Enrolled) => void;
   adminToken: string;
   close: () => Promise<void>;
 }
@@ -103,10 +111,32 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpServer();
   const http = () => request(server);
+  const db = app.get(Database);
+  const dbKey = config.database.type === 'sqlite' ? config.database.path : config.database.url;
+  const enrolled = (email: string) => enrolledGet(dbKey, email);
+  const otp = async (email: string) => {
+    const known = enrolled(email);
+    if (!known) throw new Error(`${email} has no second factor enrolled by the test harness`);
+    return nextTotp(db, clock, email, known.secret);
+  };
   const login = async (email: string, password: string) => {
-    const res = await http().post('/api/v1/auth/login').send({ email, password });
-    if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.accessToken as string;
+    const known = enrolled(email);
+    const res = await http()
+      .post('/api/v1/auth/login')
+      .send(known ? { email, password, otp: await otp(email) } : { email, password });
+    if (res.status === 200) return res.body.accessToken as string;
+    if (res.status === 403 && res.body.code === 'TWO_FACTOR_ENROLMENT_REQUIRED') {
+      // As a client would: the secret from the enrolment call, then the first code from it.
+      const enrolmentToken = res.body.enrolmentToken as string;
+      const enrol = await http().post('/api/v1/auth/2fa/enrol').send({ enrolmentToken });
+      if (enrol.status !== 200) throw new Error(`enrol ${email} failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+      const secret = enrol.body.secret as string;
+      const confirm = await http().post('/api/v1/auth/2fa/confirm').send({ enrolmentToken, otp: totpAt(secret, clock.now()) });
+      if (confirm.status !== 200) throw new Error(`confirm ${email} failed: ${confirm.status} ${JSON.stringify(confirm.body)}`);
+      enrolledSet(dbKey, email, { secret, recoveryCodes: confirm.body.recoveryCodes });
+      return confirm.body.accessToken as string;
+    }
+    throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   };
   const adminToken = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
   return {
@@ -114,9 +144,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     config,
     clock,
     logs,
-    db: app.get(Database),
+    db,
     http,
     login,
+    enrolled,
+    otp,
+    remember: (email, enrolment) => enrolledSet(dbKey, email, enrolment),
     adminToken,
     close: async () => {
       await app.close();

@@ -111,4 +111,23 @@ describe('configuration (DESIGN §5)', () => {
       adminEmail: 'coordinator@kpac.example',
     });
   });
+
+  describe('staff access (issue 11)', () => {
+    it('requires a second factor of admins and facility administrators, and ends idle web sessions after 30 minutes, by default', () => {
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET })).toMatchObject({ twoFactor: 'admins', sessionIdleMinutes: 30 });
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, TWO_FACTOR: 'all', SESSION_IDLE_MINUTES: '15' })).toMatchObject({ twoFactor: 'all', sessionIdleMinutes: 15 });
+    });
+
+    it.each([
+      ['TWO_FACTOR', 'none'],
+      ['TWO_FACTOR', 'off'],
+      ['SESSION_IDLE_MINUTES', '0'],
+      ['SESSION_IDLE_MINUTES', 'half an hour'],
+      ['SESSION_IDLE_MINUTES', '721'],
+    ])('a bad %s (%s) stops start-up with one line naming it', (name, value) => {
+      const attempt = () => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, [name]: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name} [^\\n]+$`));
+    });
+  });
 });
