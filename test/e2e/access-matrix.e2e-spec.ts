@@ -1,7 +1,7 @@
 import { Term } from '../../src/councils/term.entity';
 import { seedComplaint } from '../support/escalation-fixtures';
-import { bearer, seedFacility, seedFacilityAdmin, seedMember } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { bearer, seedFacility, seedFacilityAdmin, seedMember, STAFF_PASSWORD } from '../support/fixtures';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
 /**
  * Every route of the API × every role × a record in the caller's scope and one outside it → the
@@ -27,6 +27,8 @@ interface Route {
   facility: Pair;
   /** Public routes answer every caller alike (tokens are ignored there). */
   public?: boolean;
+  /** The call ends every session of the caller's account: the role logs in again afterwards. */
+  fresh?: boolean;
 }
 
 const same = (n: number): Pair => [n, n];
@@ -34,6 +36,7 @@ const same = (n: number): Pair => [n, n];
 describe('access matrix: every route × role × scope (HTTP)', () => {
   let t: TestApp;
   const tokens: Partial<Record<Who, string>> = {};
+  const emails: Partial<Record<Who, string>> = {};
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
@@ -47,6 +50,7 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     const fa = await seedFacilityAdmin(t, ownFacility.id);
     tokens.kpac_member = member.token;
     tokens.facility_admin = fa.token;
+    Object.assign(emails, { admin: ADMIN_EMAIL, kpac_member: member.email, facility_admin: fa.email });
     tokens.expired_member = expired.token;
     // The expired member logged in while seated; their seat ends today, so the token is no longer enough.
     await t.db.transaction((em) => em.update(Term, { id: expired.termId }, { endedOn: '2026-03-02', endReason: 'resigned' }));
@@ -95,6 +99,12 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
   const routes: Record<string, Route> = {
     'GET /health': { method: 'get', path: () => '/health', admin: same(200), member: same(200), facility: same(200), public: true },
     'POST /api/v1/auth/login': { method: 'post', path: () => '/api/v1/auth/login', body: () => ({}), admin: same(400), member: same(400), facility: same(400), public: true },
+    'POST /api/v1/auth/2fa/enrol': { method: 'post', path: () => '/api/v1/auth/2fa/enrol', body: () => ({}), admin: same(400), member: same(400), facility: same(400), public: true },
+    'POST /api/v1/auth/2fa/confirm': { method: 'post', path: () => '/api/v1/auth/2fa/confirm', body: () => ({}), admin: same(400), member: same(400), facility: same(400), public: true },
+    'POST /api/v1/auth/logout': { method: 'post', path: () => '/api/v1/auth/logout', admin: same(204), member: same(204), facility: same(204), fresh: true },
+    // Offered to accounts without a second factor; the admin and the facility admin have one already.
+    'POST /api/v1/auth/2fa/start': { method: 'post', path: () => '/api/v1/auth/2fa/start', admin: same(409), member: same(201), facility: same(409) },
+    'POST /api/v1/users/:id/2fa/reset': { method: 'post', path: () => '/api/v1/users/999999/2fa/reset', admin: same(404), member: same(403), facility: same(403) },
     'GET /api/v1/public/cities': { method: 'get', path: () => '/api/v1/public/cities', admin: same(200), member: same(200), facility: same(200), public: true },
     'GET /api/v1/public/facilities': { method: 'get', path: () => '/api/v1/public/facilities', admin: same(400), member: same(400), facility: same(400), public: true },
     'POST /api/v1/public/complaints': { method: 'post', path: () => '/api/v1/public/complaints', body: () => ({}), admin: same(400), member: same(400), facility: same(400), public: true },
@@ -180,6 +190,7 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     if (token) req = req.set(bearer(token));
     if (r.body) req = req.send(r.body(scope));
     const res = await req;
+    if (r.fresh && emails[who]) tokens[who] = await t.login(emails[who]!, who === 'admin' ? ADMIN_PASSWORD : STAFF_PASSWORD);
     expect({ route: name, who, scope, status: res.status }).toEqual({ route: name, who, scope, status: expected(r, who, scope) });
     if (res.status >= 400) expect(res.body).toEqual(expect.objectContaining({ statusCode: res.status, error: expect.any(String), message: expect.anything() }));
     // Out of scope looks exactly like missing: the same body as for an id that does not exist.
