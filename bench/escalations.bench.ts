@@ -27,6 +27,7 @@ import { City } from '../src/councils/city.entity';
 import { Database } from '../src/database/database.service';
 import { Facility } from '../src/facilities/facility.entity';
 import { dropRedisPrefix } from './redis-keys';
+import { restrictFileCreation } from '../src/common/private-files';
 
 export interface EscalationsBenchResult {
   count: number;
@@ -226,6 +227,7 @@ export function formatEscalationsBench(r: EscalationsBenchResult): string {
 }
 
 if (require.main === module) {
+  restrictFileCreation();
   const count = Number(process.argv[2] ?? 1000);
   runEscalationsBench(count, process.argv.includes('--worker-process'))
     .then((r) => {
