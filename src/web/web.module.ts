@@ -18,6 +18,7 @@ import { LANG_COOKIE } from './web-i18n';
 import { WebRenderer } from './web-renderer.service';
 import { WebSessionService } from './web-session.service';
 import { WebGuard } from './web.guard';
+import { PageHandoffs } from './page-handoff.service';
 
 export const I18N_DIR = join(__dirname, '..', 'i18n');
 
@@ -45,6 +46,6 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     UsersModule,
   ],
   controllers: [PublicPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController],
-  providers: [WebRenderer, WebSessionService, WebGuard, WebExceptionFilter],
+  providers: [WebRenderer, WebSessionService, WebGuard, WebExceptionFilter, PageHandoffs],
 })
 export class WebModule {}
