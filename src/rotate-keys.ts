@@ -45,13 +45,15 @@ function parseArgs(argv: string[]): { batch: number; check: boolean } {
 /** A bar per purpose on a terminal; a line per tenth otherwise (logs, CI, a service manager). */
 function progress(): { update: RotationProgress; stop: () => void } {
   if (process.stdout.isTTY) {
-    const bars = new MultiBar({ format: ' {purpose} [{bar}] {value}/{total} {percentage}%', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+    const bars = new MultiBar({ format: ' {purpose} [{bar}] {done}/{count}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
     const byPurpose = new Map<string, ReturnType<MultiBar['create']>>();
     return {
       update: (purpose, done, total) => {
         let bar = byPurpose.get(purpose);
-        if (!bar) byPurpose.set(purpose, (bar = bars.create(Math.max(total, 1), 0, { purpose: purpose.padEnd(13) })));
-        bar.update(total === 0 ? 1 : done, { purpose: purpose.padEnd(13) });
+        const payload = { purpose: purpose.padEnd(13), done, count: total };
+        if (!bar) byPurpose.set(purpose, (bar = bars.create(Math.max(total, 1), 0, payload)));
+        // An empty column shows a full bar and 0/0.
+        bar.update(total === 0 ? 1 : done, payload);
       },
       stop: () => bars.stop(),
     };
