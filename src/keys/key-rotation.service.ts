@@ -18,7 +18,10 @@ export interface RotationTarget {
   aad: (id: string | number) => string;
 }
 
-/** Every stored envelope. A new cipher purpose adds its column here (a test checks each purpose has one). */
+/**
+ * Every stored envelope. A new cipher purpose (e.g. `totp` for second-factor secrets) is added to
+ * CIPHER_PURPOSES and gets its column here; a test checks that each purpose has one.
+ */
 export const ROTATION_TARGETS: RotationTarget[] = [
   { purpose: 'contact', table: 'complaints', idColumn: 'id', column: 'contact_enc', aad: (id) => contactAad(Number(id)) },
   { purpose: 'response-link', table: 'escalations', idColumn: 'id', column: 'token_enc', aad: (id) => tokenAad(Number(id)) },
