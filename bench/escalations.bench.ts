@@ -28,6 +28,7 @@ import { Database } from '../src/database/database.service';
 import { Facility } from '../src/facilities/facility.entity';
 import { dropRedisPrefix } from './redis-keys';
 import { benchLogin } from './staff-login';
+import { restrictFileCreation } from '../src/common/private-files';
 
 export interface EscalationsBenchResult {
   count: number;
@@ -233,6 +234,7 @@ export function formatEscalationsBench(r: EscalationsBenchResult): string {
 }
 
 if (require.main === module) {
+  restrictFileCreation();
   const count = Number(process.argv[2] ?? 1000);
   runEscalationsBench(count, process.argv.includes('--worker-process'))
     .then((r) => {

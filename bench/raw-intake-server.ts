@@ -11,9 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DataSource } from 'typeorm';
 import { quarterInZone } from '../src/common/dates';
+import { restrictFileCreation } from '../src/common/private-files';
 import { dataSourceOptions } from '../src/database/data-source-options';
 
 async function main(): Promise<void> {
+  restrictFileCreation();
   const port = Number(process.argv[2]);
   const file = process.argv[3];
   const ds = new DataSource(dataSourceOptions({ type: 'sqlite', path: file }));

@@ -24,6 +24,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { addDays, dateInZone } from '../src/common/dates';
+import { restrictFileCreation } from '../src/common/private-files';
 import { dropRedisPrefix } from './redis-keys';
 import { benchLogin, fetchPost } from './staff-login';
 
@@ -192,6 +193,7 @@ async function timeRequests(n: number, fn: () => Promise<unknown>): Promise<{ p5
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
 
 async function main(): Promise<void> {
+  restrictFileCreation();
   const opts = parseArgs();
   mkdirSync(DATA, { recursive: true });
   const results: Record<string, unknown> = {};

@@ -13,6 +13,7 @@ import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
+import { restrictFileCreation } from '../src/common/private-files';
 import { addMonths, addDays, dateInZone } from '../src/common/dates';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { MonthlyRollup, POSTGRES_TRIGGERS, SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS } from '../src/statistics/monthly-rollup';
@@ -201,6 +202,7 @@ const SUMMARIES = [
 ];
 
 async function main(): Promise<void> {
+  restrictFileCreation();
   const opts = parseArgs(process.argv.slice(2));
   const config = loadConfig({ ...process.env, DATABASE_URL: opts.database });
   const tz = config.timeZone;

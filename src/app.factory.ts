@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe } from './common/validation.pipe';
+import { MAX_BODY_DEPTH, nestedDeeperThan } from './common/body-shape';
 import { AppConfig } from './config/app-config';
 import { registerWebPlugins } from './web/web-plugins';
 import { requestId } from './logging/logging';
@@ -37,6 +38,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useGlobalPipes(createValidationPipe());
   await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
   await registerWebPlugins(app, config);
+  // Every body (JSON and form alike) is checked for depth after parsing and before any pipe:
+  // class-transformer and class-validator recurse and would overflow the stack on a deep one.
+  app.getHttpAdapter().getInstance().addHook('preValidation', async (req, reply) => {
+    if (req.body !== null && typeof req.body === 'object' && nestedDeeperThan(req.body, MAX_BODY_DEPTH)) {
+      await reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `The request body is nested more than ${MAX_BODY_DEPTH} levels deep; send a flatter body` });
+      return reply;
+    }
+  });
   app
     .getHttpAdapter()
     .getInstance()

@@ -22,6 +22,7 @@ import { StatisticsModule } from './statistics/statistics.module';
 import { ExportsModule } from './exports/exports.module';
 import { WebModule } from './web/web.module';
 import { EscalationsModule } from './escalations/escalations.module';
+import { KeysModule } from './keys/keys.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -45,6 +46,7 @@ export class AppModule {
           skipIf: () => config.publicRateLimit === 0,
         }),
         DatabaseModule,
+        KeysModule,
         RedisModule,
         AuthModule,
         AuditModule,

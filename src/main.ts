@@ -2,11 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
+import { restrictFileCreation } from './common/private-files';
 
 /** Active jobs get this long to finish on shutdown before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 20_000;
 
 async function main(): Promise<void> {
+  // Before anything touches the disk: every file this process creates is its owner's only.
+  restrictFileCreation();
   let config;
   try {
     config = loadConfig();

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/app-config';
+import { restrictFileCreation } from './common/private-files';
 import { WORKER_SHUTDOWN_LIMIT_MS } from './queue/queue-workers.service';
 
 /**
@@ -12,6 +13,8 @@ import { WORKER_SHUTDOWN_LIMIT_MS } from './queue/queue-workers.service';
  * background work here.
  */
 async function main(): Promise<void> {
+  // Before anything touches the disk: every file this process creates is its owner's only.
+  restrictFileCreation();
   let config;
   try {
     config = { ...loadConfig(), worker: 'inline' as const };

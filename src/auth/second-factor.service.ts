@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { deriveKey, FieldCipher, hmacHex, randomToken, sha256Hex } from '../common/crypto';
+import { FieldCipher, randomToken, sha256Hex } from '../common/crypto';
+import { keyRingFor } from '../keys/key-ring';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
@@ -17,7 +18,7 @@ export const CHALLENGE_TTL_MS = 10 * 60 * 1000;
 export type SecondFactorUsed = 'totp' | 'recovery';
 
 /** Associated data binding each TOTP ciphertext to its row. */
-const userAad = (userId: number) => `users.totp_secret_enc:${userId}`;
+export const totpAad = (userId: number) => `users.totp_secret_enc:${userId}`;
 const challengeAad = (tokenHash: string) => `auth_challenges.secret_enc:${tokenHash}`;
 
 /**
@@ -28,15 +29,13 @@ const challengeAad = (tokenHash: string) => `auth_challenges.secret_enc:${tokenH
 @Injectable()
 export class SecondFactorService {
   private readonly cipher: FieldCipher;
-  private readonly recoveryKey: Buffer;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.cipher = FieldCipher.fromSecret(config.appSecret, 'totp');
-    this.recoveryKey = deriveKey(config.appSecret, 'recovery-code');
+    this.cipher = keyRingFor(config).cipher('totp');
   }
 
   /** TWO_FACTOR=admins: admins and facility administrators must have one; `all`: everyone. */
@@ -55,7 +54,7 @@ export class SecondFactorService {
   async consume(user: User, input: string): Promise<SecondFactorUsed | null> {
     if (!user.totpSecretEnc) return null;
     if (asTotpCode(input)) {
-      const secret = this.cipher.decrypt(user.totpSecretEnc, userAad(user.id));
+      const secret = this.cipher.decrypt(user.totpSecretEnc, totpAad(user.id));
       return this.db.transaction(async (em) => {
         const fresh = await em.findOne(User, { where: { id: user.id }, select: { id: true, totpLastStep: true } });
         const step = matchTotp(secret, input, this.clock.now(), fresh?.totpLastStep ?? null);
@@ -145,7 +144,7 @@ export class SecondFactorService {
     const rows = await queryRows(
       em,
       'UPDATE users SET totp_secret_enc = $1, totp_enabled_at = $2, totp_last_step = $3 WHERE id = $4 AND totp_secret_enc IS NULL RETURNING id',
-      [this.cipher.encrypt(secret, userAad(userId)), now.getTime(), step, userId],
+      [this.cipher.encrypt(secret, totpAad(userId)), now.getTime(), step, userId],
     );
     if (!rows.length) return { enabled: false, recoveryCodes: [] };
     const recoveryCodes = newRecoveryCodes();
@@ -165,6 +164,7 @@ export class SecondFactorService {
   }
 
   private recoveryHash(userId: number, code: string): string {
-    return hmacHex(this.recoveryKey, `${userId}:${code}`);
+    // Recovery codes are long random strings: a plain hash (no key) keeps them valid across a key rotation.
+    return sha256Hex(`recovery:${userId}:${code}`);
   }
 }

@@ -24,40 +24,61 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** The keys one FieldCipher works with; the key ring (src/keys/key-ring.ts) provides them. */
+export interface CipherKeys {
+  /** The key new ciphertexts are written under, with its id. */
+  current(): { kid: string; key: Buffer };
+  /** The key with this id, when the ring knows which configured secret it comes from. */
+  byKid(kid: string): Buffer | undefined;
+  /** Every configured key of this purpose, current first. */
+  all(): Buffer[];
+}
+
 /**
- * AES-256-GCM envelope `v1:<kid>:<iv>:<tag>:<ct>` (base64url parts). The key id lets keys rotate;
- * associated data binds a ciphertext to its table, column and row so it cannot be moved.
+ * AES-256-GCM envelope `v1:<kid>:<iv>:<tag>:<ct>` (base64url parts). The key id is a random
+ * identifier from the key table, so a stored value says which key wrote it but nothing about the
+ * secret; associated data binds a ciphertext to its table, column and row so it cannot be moved.
  */
 export class FieldCipher {
-  constructor(
-    private readonly keys: Map<string, Buffer>,
-    private readonly currentKid: string,
-  ) {}
-
-  static fromSecret(secret: string, purpose: string, oldSecrets: string[] = []): FieldCipher {
-    const keys = new Map<string, Buffer>();
-    const kidOf = (s: string) => sha256Hex(`kid:${purpose}:${s}`).slice(0, 8);
-    for (const s of oldSecrets) keys.set(kidOf(s), deriveKey(s, purpose));
-    keys.set(kidOf(secret), deriveKey(secret, purpose));
-    return new FieldCipher(keys, kidOf(secret));
-  }
+  constructor(private readonly keys: CipherKeys) {}
 
   encrypt(plaintext: string, aad: string): string {
+    const { kid, key } = this.keys.current();
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentKid)!, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', this.currentKid, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
+    return ['v1', kid, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
   }
 
   decrypt(envelope: string, aad: string): string {
     const [v, kid, iv, tag, ct] = envelope.split(':');
     if (v !== 'v1' || !kid || !iv || !tag || ct === undefined) throw new Error('Unknown ciphertext format');
-    const key = this.keys.get(kid);
-    if (!key) throw new Error('Ciphertext key is not available');
+    const known = this.keys.byKid(kid);
+    // An id this process does not know (written by another instance that created a key after
+    // this one started, or an id from before ids were random): every configured key is tried;
+    // GCM's tag tells the right one.
+    for (const key of known ? [known] : this.keys.all()) {
+      const plain = openEnvelope(key, iv, tag, ct, aad);
+      if (plain !== null) return plain;
+    }
+    throw new Error(known ? 'Ciphertext does not authenticate' : 'Ciphertext key is not available: was it written under a secret that is no longer configured?');
+  }
+
+  /** The key id of an envelope, or null when it is not one. */
+  static kidOf(envelope: string): string | null {
+    const [v, kid] = envelope.split(':');
+    return v === 'v1' && kid ? kid : null;
+  }
+}
+
+function openEnvelope(key: Buffer, iv: string, tag: string, ct: string, aad: string): string | null {
+  try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
   }
 }

@@ -19,7 +19,7 @@ import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { ComplaintsRepository } from './complaints.repository';
 import { Channel } from './complaint.constants';
 import { ComplaintFieldsDto, ContactDto, PublicComplaintDto, StaffComplaintDto } from './dto/create-complaint.dto';
-import { generateTrackingCode, normaliseTrackingCode, TrackingCodeHasher } from './tracking-code';
+import { generateTrackingCode, normaliseTrackingCode, TrackingCodeHasher, trackingCodeHasher } from './tracking-code';
 
 export interface IntakeResult {
   /** Given to staff only (they go on to triage it); the public answer carries no id. */
@@ -60,8 +60,8 @@ export class ComplaintIntakeService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.cipher = contactCipher(config.appSecret);
-    this.hasher = new TrackingCodeHasher(config.appSecret);
+    this.cipher = contactCipher(config);
+    this.hasher = trackingCodeHasher(config);
     this.batches = new GroupCommit(db, (em, intakes) => this.writeBatch(em, intakes));
   }
 

@@ -55,7 +55,7 @@ export class ComplaintsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.cipher = contactCipher(config.appSecret);
+    this.cipher = contactCipher(config);
   }
 
   /**

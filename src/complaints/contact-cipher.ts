@@ -1,4 +1,5 @@
-import { FieldCipher } from '../common/crypto';
+import type { AppConfig } from '../config/app-config';
+import { keyRingFor } from '../keys/key-ring';
 
 /** Contact details are `{ phone?, email?, other? }` as JSON, AES-256-GCM with a key for this purpose only. */
 export interface ContactDetails {
@@ -7,7 +8,7 @@ export interface ContactDetails {
   other?: string;
 }
 
-export const contactCipher = (appSecret: string) => FieldCipher.fromSecret(appSecret, 'contact');
+export const contactCipher = (config: Pick<AppConfig, 'appSecret' | 'appSecretPrevious'>) => keyRingFor(config).cipher('contact');
 
 /** Associated data binding a ciphertext to its row, so it cannot be copied onto another complaint. */
 export const contactAad = (complaintId: number) => `complaints.contact_enc:${complaintId}`;

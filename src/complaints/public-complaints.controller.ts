@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Ip, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
@@ -34,16 +34,16 @@ export class PublicComplaintsController {
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Status, outcome and public timeline of a complaint' })
-  track(@Body() body: TrackComplaintDto) {
-    return this.tracking.track(body);
+  track(@Body() body: TrackComplaintDto, @Ip() ip: string) {
+    return this.tracking.track(body, ip);
   }
 
   @Post('complaints/confirm')
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: "The complainant's own verdict on a recorded outcome" })
-  confirm(@Body() body: ConfirmComplaintDto) {
-    return this.tracking.confirm(body);
+  confirm(@Body() body: ConfirmComplaintDto, @Ip() ip: string) {
+    return this.tracking.confirm(body, ip);
   }
 
   @Post('feedback')

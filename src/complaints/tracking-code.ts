@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deriveKey, hmacHex, safeEqualHex } from '../common/crypto';
+import type { AppConfig } from '../config/app-config';
+import { keyRingFor } from '../keys/key-ring';
 
 /** Crockford base32 without I, L, O, U: nothing that reads aloud or looks like another symbol. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -28,20 +30,34 @@ export function normaliseTrackingCode(input: string): string | null {
 
 /**
  * Keyed hash of the code bound to its reference. An HMAC rather than a bare SHA-256 so a copy of
- * the database alone does not let anyone test guesses offline.
+ * the database alone does not let anyone test guesses offline. The key outlives APP_SECRET
+ * rotations (it is stored wrapped in the key table), since a hash cannot be re-encrypted.
  */
 export class TrackingCodeHasher {
-  private readonly key: Buffer;
-  constructor(appSecret: string) {
-    this.key = deriveKey(appSecret, 'tracking-code');
+  constructor(private readonly keys: () => { current: Buffer; all: Buffer[] }) {}
+
+  /** A hasher on one key derived from a secret (tests, tools). */
+  static fromSecret(secret: string): TrackingCodeHasher {
+    const key = deriveKey(secret, 'tracking-code');
+    return new TrackingCodeHasher(() => ({ current: key, all: [key] }));
   }
 
   hash(reference: string, normalisedCode: string): string {
-    return hmacHex(this.key, `${reference}:${normalisedCode}`);
+    return hmacHex(this.keys().current, `${reference}:${normalisedCode}`);
   }
 
   matches(reference: string, input: string, storedHash: string): boolean {
     const code = normaliseTrackingCode(input);
-    return code !== null && safeEqualHex(this.hash(reference, code), storedHash);
+    if (code === null) return false;
+    // Every key is tried (no early exit), so the time taken says nothing about which matched.
+    let found = false;
+    for (const key of this.keys().all) found = safeEqualHex(hmacHex(key, `${reference}:${code}`), storedHash) || found;
+    return found;
   }
 }
+
+/** The hasher of one application: its key comes from the key ring (loaded at start-up). */
+export const trackingCodeHasher = (config: Pick<AppConfig, 'appSecret' | 'appSecretPrevious'>) => {
+  const ring = keyRingFor(config);
+  return new TrackingCodeHasher(() => ring.dataKey('tracking-code'));
+};

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { ensurePrivateDir } from '../common/private-files';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -22,7 +24,8 @@ export interface AppConfig {
   adminEmail: string | null;
   adminPassword: string | null;
   publicRateLimit: number;
-  trustProxy: string | boolean | null;
+  /** Proxies whose X-Forwarded-For is believed: a hop count, or their addresses/CIDRs; null: none. */
+  trustProxy: number | string[] | null;
   worker: 'inline' | 'off';
   logLevel: string;
   timeZone: string;
@@ -38,6 +41,8 @@ export interface AppConfig {
   twoFactor: TwoFactorPolicy;
   /** Minutes a web session may go unused before it ends. */
   sessionIdleMinutes: number;
+  /** Earlier secrets, still read for decryption until `npm run rotate-keys` has re-encrypted everything. */
+  appSecretPrevious: string[];
 }
 
 export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
@@ -91,39 +96,81 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   throw new ConfigError('DATABASE_URL', `must start with sqlite: or postgres://, got "${raw.split(':')[0]}:…"`);
 }
 
+function checkSecret(name: string, value: string): string {
+  if (value.length < 32) throw new ConfigError(name, 'must be at least 32 characters (e.g. openssl rand -hex 32)');
+  return value;
+}
+
 function loadSecret(env: Env, production: boolean, dataDir: string): string {
   const given = env.APP_SECRET;
-  if (given !== undefined && given !== '') {
-    if (given.length < 32) throw new ConfigError('APP_SECRET', 'must be at least 32 characters (e.g. openssl rand -hex 32)');
-    return given;
-  }
+  if (given !== undefined && given !== '') return checkSecret('APP_SECRET', given);
   if (production) throw new ConfigError('APP_SECRET', 'is required when NODE_ENV=production (e.g. openssl rand -hex 32)');
   const file = resolve(dataDir, 'secret.key');
   if (existsSync(file)) {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      throw new ConfigError('APP_SECRET', `file ${file} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}); run: chmod 600 ${file}`);
+    }
     const secret = readFileSync(file, 'utf8').trim();
     if (secret.length < 32) throw new ConfigError('APP_SECRET', `file ${file} holds fewer than 32 characters; delete it to regenerate`);
     return secret;
   }
-  mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32).toString('hex');
   writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return secret;
 }
 
+/** APP_SECRET_PREVIOUS: one or more earlier secrets, comma-separated. */
+function previousSecrets(env: Env, current: string): string[] {
+  const raw = env.APP_SECRET_PREVIOUS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const secrets = raw.split(',').map((s) => s.trim());
+  if (secrets.some((s) => s === '')) throw new ConfigError('APP_SECRET_PREVIOUS', 'must be one or more secrets separated by commas, with none empty');
+  for (const s of secrets) checkSecret('APP_SECRET_PREVIOUS', s);
+  return [...new Set(secrets)].filter((s) => s !== current);
+}
+
+/**
+ * TRUST_PROXY: how many proxies stand in front (a hop count), or their addresses/CIDRs. `true`
+ * (trust every hop) is refused: any client could then choose its own address.
+ */
+function trustProxy(env: Env): number | string[] | null {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '') return null;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', `must be a hop count between 0 and 10, got ${hops}`);
+    return hops === 0 ? null : hops;
+  }
+  if (raw.toLowerCase() === 'true') {
+    throw new ConfigError('TRUST_PROXY', 'must be a hop count (e.g. 1) or the proxies\' addresses/CIDRs; "true" would let any client choose its address with X-Forwarded-For');
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const e of entries) {
+    const [addr, prefix, extra] = e.split('/');
+    const family = isIP(addr ?? '');
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (!family || !prefixOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `must be a hop count (e.g. 1) or addresses/CIDRs separated by commas (e.g. 10.0.0.1,192.168.0.0/16), got "${e}"`);
+    }
+  }
+  return entries;
+}
+
+/** DATA_DIR holds the database, the secret and the outbox: only this account may enter it. */
+function privateDataDir(dir: string): string {
+  ensurePrivateDir(dir);
+  return dir;
+}
+
 /** The only place that reads process.env. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const production = env.NODE_ENV === 'production';
-  const dataDir = resolve(env.DATA_DIR || './data');
+  const dataDir = privateDataDir(resolve(env.DATA_DIR || './data'));
   const worker = (env.WORKER || 'inline').trim();
   if (worker !== 'inline' && worker !== 'off') throw new ConfigError('WORKER', `must be "inline" or "off", got "${worker}"`);
-  const trust = env.TRUST_PROXY;
-  let trustProxy: string | boolean | null = null;
-  if (trust !== undefined && trust !== '') {
-    if (trust === 'true') trustProxy = true;
-    else if (/^\d+$/.test(trust) || /^[0-9a-fA-F:.\/, ]+$/.test(trust)) trustProxy = trust;
-    else throw new ConfigError('TRUST_PROXY', `must be a hop count (e.g. 1), an address or CIDR list, or "true", got "${trust}"`);
-  }
   const publicUrl = url(env, 'PUBLIC_URL', 'http://localhost:3000', ['http', 'https'])!.replace(/\/+$/, '');
   const mailFrom = env.MAIL_FROM || 'KPAC tracker <no-reply@localhost>';
   if (!/@/.test(mailFrom)) throw new ConfigError('MAIL_FROM', `must contain an e-mail address, got "${mailFrom}"`);
@@ -144,6 +191,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const host = env.HOST || '127.0.0.1';
   const twoFactor = (env.TWO_FACTOR || 'admins').trim();
   if (!(TWO_FACTOR_POLICIES as readonly string[]).includes(twoFactor)) throw new ConfigError('TWO_FACTOR', `must be "admins" or "all", got "${twoFactor}"`);
+  const appSecret = loadSecret(env, production, dataDir);
   return {
     production,
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -155,11 +203,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtpUrl: url(env, 'SMTP_URL', null, ['smtp', 'smtps']),
     mailFrom,
     publicUrl,
-    appSecret: loadSecret(env, production, dataDir),
+    appSecret,
     adminEmail,
     adminPassword,
     publicRateLimit: int(env, 'PUBLIC_RATE_LIMIT', 30, 0, 1_000_000),
-    trustProxy,
+    trustProxy: trustProxy(env),
     worker,
     logLevel,
     timeZone,
@@ -170,5 +218,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     twoFactor: twoFactor as TwoFactorPolicy,
     // At most the absolute session lifetime (12 hours).
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
+    appSecretPrevious: previousSecrets(env, appSecret),
   };
 }

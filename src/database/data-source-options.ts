@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { preparePrivateSqliteFile } from '../common/private-files';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
@@ -17,7 +18,11 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     logging: false,
   };
   if (db.type === 'sqlite') {
-    if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
+    if (db.path !== ':memory:') {
+      mkdirSync(dirname(db.path), { recursive: true, mode: 0o700 });
+      // Complaint texts sit in the database and its WAL in clear: owner only.
+      preparePrivateSqliteFile(db.path);
+    }
     return { type: 'sqlite', driver: quietSqlite3, database: db.path, enableWAL: db.path !== ':memory:', busyTimeout: 10_000, ...common };
   }
   return { type: 'postgres', url: db.url, schema: db.schema, poolSize: 10, ...common };

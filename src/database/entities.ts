@@ -19,6 +19,8 @@ import { User } from '../users/user.entity';
 import { Escalation } from '../escalations/escalation.entity';
 import { MailSend } from '../mail/mail-send.entity';
 import { OutboxRecord } from '../queue/outbox.entity';
+import { EncryptionKey } from '../keys/encryption-key.entity';
+import { PageHandoff } from '../web/page-handoff.entity';
 
 /** Every entity, listed once; feature modules add theirs here. */
 export const ENTITIES = [
@@ -43,4 +45,6 @@ export const ENTITIES = [
   Escalation,
   MailSend,
   OutboxRecord,
+  EncryptionKey,
+  PageHandoff,
 ];

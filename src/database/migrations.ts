@@ -5,6 +5,16 @@ import { TrackingFailures1764000003100 } from './migrations/1764000003100-tracki
 import { Escalations1764000002000 } from './migrations/1764000002000-escalations';
 import { IdentityFlows1764000004000 } from './migrations/1764000004000-identity-flows';
 import { StaffAccess1764000005000 } from './migrations/1764000005000-staff-access';
+import { Hardening1764000006000 } from './migrations/1764000006000-hardening';
 
 /** Every migration in order; append new ones at the end. */
-export const MIGRATIONS = [Foundation1764000000000, Complaints1764000001000, Escalations1764000002000, Statistics1764000003000, TrackingFailures1764000003100, IdentityFlows1764000004000, StaffAccess1764000005000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  Complaints1764000001000,
+  Escalations1764000002000,
+  Statistics1764000003000,
+  TrackingFailures1764000003100,
+  IdentityFlows1764000004000,
+  StaffAccess1764000005000,
+  Hardening1764000006000,
+];

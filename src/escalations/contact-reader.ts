@@ -15,7 +15,7 @@ export class ContactReader {
   private readonly cipher: FieldCipher;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.cipher = contactCipher(config.appSecret);
+    this.cipher = contactCipher(config);
   }
 
   read(complaint: Pick<Complaint, 'id' | 'contactEnc' | 'contactErasedAt'>): ContactDetails | null {

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
 import { Clock } from '../common/clock';
 import { FieldCipher, randomToken, sha256Hex } from '../common/crypto';
+import { keyRingFor } from '../keys/key-ring';
 import { conflict, DomainError, notFound } from '../common/domain-errors';
 import { ContactReader } from './contact-reader';
 import { assertSummaryIsFacilitySafe, summaryTemplate } from './facility-summary';
@@ -79,7 +80,7 @@ export class EscalationsService {
     private readonly contacts: ContactReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.tokenCipher = FieldCipher.fromSecret(config.appSecret, 'response-link');
+    this.tokenCipher = keyRingFor(config).cipher('response-link');
     this.domain = mailDomain(config.mailFrom);
     this.batches = new GroupCommit(db, (em, requests) => this.escalateBatch(em, requests));
   }

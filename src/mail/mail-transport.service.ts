@@ -96,7 +96,7 @@ export class MailTransport implements OnApplicationShutdown {
       throw classifyMailError(err);
     }
     if (this.files && info.message) {
-      await mkdir(this.outboxDir, { recursive: true });
+      await mkdir(this.outboxDir, { recursive: true, mode: 0o700 });
       const name = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
       await writeFile(join(this.outboxDir, `${name}.eml`), info.message, { mode: 0o600 });
     }

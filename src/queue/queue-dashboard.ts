@@ -16,6 +16,11 @@ const DASHBOARD_CSP =
 /**
  * bull-board at /admin/queues for admins only: a bearer token, or the actor a web session already
  * put on the request. Not mounted in the worker process (no HTTP there).
+ *
+ * Read-only for everyone: a cookie-authenticated page that could pause, empty or obliterate a
+ * queue would be one forged request away from losing mail, and the database already re-creates
+ * whatever must still happen (the sweep). So bull-board runs in its read-only mode, and every
+ * method but GET and HEAD is refused here before it reaches bull-board at all.
  */
 @Injectable()
 export class QueueDashboard implements OnModuleInit {
@@ -32,11 +37,18 @@ export class QueueDashboard implements OnModuleInit {
     if (!fastify || typeof fastify.register !== 'function') return;
     const serverAdapter = new BullBoardFastifyAdapter();
     serverAdapter.setBasePath(DASHBOARD_PATH);
-    createBullBoard({ queues: this.queues.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: serverAdapter as never });
+    createBullBoard({ queues: this.queues.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: true })), serverAdapter: serverAdapter as never });
     const plugin = serverAdapter.registerPlugin();
     await fastify.register(
       async (scope) => {
         scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+          if (req.method !== 'GET' && req.method !== 'HEAD') {
+            await reply
+              .code(405)
+              .header('allow', 'GET, HEAD')
+              .send({ statusCode: 405, error: 'Method Not Allowed', message: 'The queue dashboard is read-only; queues are managed by the service itself' });
+            return;
+          }
           if (!(await this.isAdmin(req))) {
             await reply.code(401).header('www-authenticate', 'Bearer').send({ statusCode: 401, error: 'Unauthorized', message: 'The queue dashboard is for admins; send Authorization: Bearer <token>' });
           }

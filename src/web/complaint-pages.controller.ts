@@ -20,10 +20,15 @@ import { WebExceptionFilter } from './web-exception.filter';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { WebGuard } from './web.guard';
+import { HANDOFF_TTL_MS, PageHandoffs } from './page-handoff.service';
 
-/** Short-lived cookie carrying reference + code from a form post to the page that shows them (PRG without secrets in URLs). */
+/**
+ * Cookies carrying a random id from a form post to the page that shows its result (PRG without
+ * secrets in URLs or cookies): the reference and code stay in a one-device record (PageHandoffs).
+ */
 const DONE_COOKIE = 'kpac_done';
 const TRACK_COOKIE = 'kpac_track';
+type Tracked = { reference: string; trackingCode: string; flash?: string };
 const RATINGS = ['waitingTime', 'staffAttitude', 'openingHours', 'confidentiality', 'overall'] as const;
 
 /** The public pages for service users: complaint form, result, tracking and confirmation, rating. */
@@ -38,6 +43,7 @@ export class ComplaintPagesController {
     private readonly intake: ComplaintIntakeService,
     private readonly tracking: ComplaintTrackingService,
     private readonly feedback: FeedbackService,
+    private readonly handoffs: PageHandoffs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -85,7 +91,8 @@ export class ComplaintPagesController {
     if (Object.keys(errors).length) return this.renderForm(req, reply, values, flattenContact(errors), 400);
     try {
       const result = await this.intake.submitPublic(dto);
-      reply.setCookie(DONE_COOKIE, JSON.stringify(result), this.secretCookie('/complain/done'));
+      const id = await this.handoffs.create('complaint-done', { reference: result.reference, trackingCode: result.trackingCode });
+      reply.setCookie(DONE_COOKIE, id, this.handoffCookie('/complain/done'));
       return reply.redirect('/complain/done', 303);
     } catch (err) {
       const field = fieldOfServiceError(err);
@@ -94,23 +101,26 @@ export class ComplaintPagesController {
     }
   }
 
-  /** Shown once: the cookie is cleared as the page is rendered. */
+  /** Survives reloads (cheap phones reload tabs) for HANDOFF_TTL_MS, on the submitting device only. */
   @Get('complain/done')
   async done(@Req() req: WebRequest, @Res() reply: FastifyReply) {
-    const result = this.readSecretCookie<{ reference: string; trackingCode: string }>(req, reply, DONE_COOKIE);
-    if (!result) return reply.redirect('/track', 303);
-    reply.clearCookie(DONE_COOKIE, { path: '/complain/done' });
+    const result = await this.handoffs.read<{ reference: string; trackingCode: string }>('complaint-done', req.cookies?.[DONE_COOKIE]);
+    if (!result) {
+      reply.clearCookie(DONE_COOKIE, { path: '/complain/done' });
+      return reply.redirect('/track', 303);
+    }
     return this.renderer.render(req, reply, 'complain-done', { result });
   }
 
   @Get('track')
   async trackPage(@Req() req: WebRequest, @Res() reply: FastifyReply) {
-    const saved = this.readSecretCookie<{ reference: string; trackingCode: string; flash?: string }>(req, reply, TRACK_COOKIE);
+    const saved = await this.handoffs.read<Tracked>('track', req.cookies?.[TRACK_COOKIE]);
     if (saved) {
       try {
-        const view = await this.tracking.track({ reference: saved.reference, trackingCode: saved.trackingCode });
+        const view = await this.tracking.track({ reference: saved.reference, trackingCode: saved.trackingCode }, req.ip);
         return this.renderTrack(req, reply, { reference: saved.reference, trackingCode: saved.trackingCode }, {}, view, 200, saved.flash);
       } catch {
+        await this.handoffs.remove(req.cookies?.[TRACK_COOKIE]);
         reply.clearCookie(TRACK_COOKIE, { path: '/track' });
       }
     }
@@ -131,32 +141,35 @@ export class ComplaintPagesController {
     if (!values.trackingCode) errors['trackingCode'] = 'validation.required';
     if (Object.keys(errors).length) return this.renderTrack(req, reply, values, errors, null, 400);
     try {
-      await this.tracking.track(dto);
+      await this.tracking.track(dto, req.ip);
     } catch (err) {
       if (err instanceof DomainError && err.code === 'NOT_FOUND') return this.renderTrack(req, reply, values, { form: 'track.notFound' }, null, 404);
       throw err;
     }
-    reply.setCookie(TRACK_COOKIE, JSON.stringify(values), this.secretCookie('/track'));
+    await this.handoffs.remove(req.cookies?.[TRACK_COOKIE]);
+    reply.setCookie(TRACK_COOKIE, await this.handoffs.create('track', values), this.handoffCookie('/track'));
     return reply.redirect('/track', 303);
   }
 
   @Post('track/confirm')
   @UseGuards(ThrottlerGuard)
   async confirm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
-    const saved = this.readSecretCookie<{ reference: string; trackingCode: string }>(req, reply, TRACK_COOKIE);
-    if (!saved) return reply.redirect('/track', 303);
+    const handoff = req.cookies?.[TRACK_COOKIE];
+    const stored = await this.handoffs.read<Tracked>('track', handoff);
+    if (!stored || !handoff) return reply.redirect('/track', 303);
+    const saved = { reference: stored.reference, trackingCode: stored.trackingCode };
     const answer = formString(body.resolvedForMe);
     if (answer !== 'yes' && answer !== 'no') {
-      const view = await this.tracking.track(saved);
+      const view = await this.tracking.track(saved, req.ip);
       return this.renderTrack(req, reply, saved, { resolvedForMe: 'track.choose' }, view, 400);
     }
     const { dto, errors } = await validateForm(ConfirmComplaintDto, { ...saved, resolvedForMe: answer === 'yes', comment: formOptional(body.comment) });
     if (Object.keys(errors).length) {
-      const view = await this.tracking.track(saved);
+      const view = await this.tracking.track(saved, req.ip);
       return this.renderTrack(req, reply, saved, errors, view, 400);
     }
-    await this.tracking.confirm(dto);
-    reply.setCookie(TRACK_COOKIE, JSON.stringify({ ...saved, flash: 'track.confirmed' }), this.secretCookie('/track'));
+    await this.tracking.confirm(dto, req.ip);
+    await this.handoffs.update('track', handoff, { ...saved, flash: 'track.confirmed' });
     return reply.redirect('/track', 303);
   }
 
@@ -200,20 +213,9 @@ export class ComplaintPagesController {
     return reply.redirect('/feedback?thanks=1', 303);
   }
 
-  private secretCookie(path: string) {
-    return { path, httpOnly: true, sameSite: 'strict' as const, secure: secureCookies(this.config), signed: true, maxAge: 30 * 60 };
-  }
-
-  private readSecretCookie<T>(req: WebRequest, reply: FastifyReply, name: string): T | null {
-    const raw = req.cookies?.[name];
-    if (!raw) return null;
-    const unsigned = reply.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return null;
-    try {
-      return JSON.parse(unsigned.value) as T;
-    } catch {
-      return null;
-    }
+  /** The cookie holds only the record's random id; it lives as long as the record. */
+  private handoffCookie(path: string) {
+    return { path, httpOnly: true, sameSite: 'strict' as const, secure: secureCookies(this.config), maxAge: HANDOFF_TTL_MS / 1000 };
   }
 }
 

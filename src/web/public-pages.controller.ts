@@ -39,7 +39,7 @@ export class PublicPagesController {
   switchLanguage(@Param('code') code: string, @Query('next') next: string | undefined, @Res() reply: FastifyReply) {
     const lang = parseLang(code);
     if (lang) reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: secureCookies(this.config), maxAge: 365 * 24 * 3600 });
-    return reply.redirect(safeNext(next), 303);
+    return reply.redirect(safeNext(next, '/', this.config.publicUrl), 303);
   }
 
   @Get('login')

@@ -33,6 +33,7 @@ import { complaintFormBody, complaintFormValues, formInt, formOptional, formStri
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { StaffPage, WebGuard } from './web.guard';
+import { HANDOFF_TTL_MS, PageHandoffs } from './page-handoff.service';
 
 type Summary = Awaited<ReturnType<ComplaintsService['list']>>['items'][number];
 const BOARD_LIMIT = 50;
@@ -55,6 +56,7 @@ export class StaffPagesController {
     private readonly db: Database,
     private readonly members: MembersService,
     private readonly intake: ComplaintIntakeService,
+    private readonly handoffs: PageHandoffs,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -412,13 +414,14 @@ export class StaffPagesController {
     if (Object.keys(fieldErrors).length) return this.renderIntake(req, reply, values, fieldErrors, 400);
     try {
       const result = await this.intake.submitStaff(actor, dto);
-      reply.setCookie(INTAKE_COOKIE, JSON.stringify(result), {
+      // The cookie holds a random id only; the code stays in a one-device record, for this account.
+      const handoff = await this.handoffs.create('intake-done', { ...result, userId: actor.userId });
+      reply.setCookie(INTAKE_COOKIE, handoff, {
         path: INTAKE_DONE_PATH,
         httpOnly: true,
         sameSite: 'strict',
         secure: secureCookies(this.config),
-        signed: true,
-        maxAge: 30 * 60,
+        maxAge: HANDOFF_TTL_MS / 1000,
       });
       return reply.redirect(INTAKE_DONE_PATH, 303);
     } catch (err) {
@@ -427,20 +430,12 @@ export class StaffPagesController {
     }
   }
 
-  /** The tracking code is shown this once, for the member to hand to the person; the cookie is cleared. */
+  /** The tracking code, for the member to hand to the person; shown again on a reload for a short while. */
   @Get('intake/done')
   @StaffPage('kpac_member', 'admin')
-  intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply) {
-    const raw = req.cookies?.[INTAKE_COOKIE];
-    const unsigned = raw ? reply.unsignCookie(raw) : null;
-    let result: { id?: number; reference: string; trackingCode: string } | null = null;
-    try {
-      result = unsigned?.valid && unsigned.value ? JSON.parse(unsigned.value) : null;
-    } catch {
-      result = null;
-    }
-    if (!result) return reply.redirect('/staff', 303);
-    reply.clearCookie(INTAKE_COOKIE, { path: INTAKE_DONE_PATH });
+  async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+    const result = await this.handoffs.read<{ id?: number; reference: string; trackingCode: string; userId: number | null }>('intake-done', req.cookies?.[INTAKE_COOKIE]);
+    if (!result || result.userId !== req.actor!.userId) return reply.redirect('/staff', 303);
     return this.renderer.render(req, reply, 'intake-done', { result });
   }
 }

@@ -1,6 +1,10 @@
 import { AppConfig } from '../config/app-config';
 
-/** Secure cookies only when the public address is HTTPS (local development runs on plain HTTP). */
+/**
+ * Cookies are `Secure` in production whatever PUBLIC_URL says (a TLS proxy in front may be
+ * configured with an http PUBLIC_URL by mistake), and whenever the public address is HTTPS.
+ * Only a development or test start on plain HTTP sends them without it.
+ */
 export function secureCookies(config: AppConfig): boolean {
-  return config.publicUrl.startsWith('https:');
+  return config.production || config.publicUrl.startsWith('https:');
 }

@@ -35,8 +35,29 @@ export function parseLang(value: unknown): WebLang | null {
   return isLang(value) ? value : null;
 }
 
-/** Only same-site relative paths may be redirect targets (no open redirect through `next`). */
-export function safeNext(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
-  return value;
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * A redirect target taken from the request (`next`): only a path on this site. It is parsed
+ * against PUBLIC_URL and kept only if it stays on that origin; backslashes, control characters
+ * (a tab makes `/\t/evil.example` a protocol-relative URL to browsers) and `//` prefixes are
+ * refused outright. Anything else gives `fallback`. The answer is the parsed, percent-encoded path,
+ * so it is always safe to put in a Location header.
+ */
+export function safeNext(value: unknown, fallback = '/', publicUrl = 'http://localhost'): string {
+  if (typeof value !== 'string' || value.length > 2048) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || CONTROL.test(value)) return fallback;
+  let base: URL;
+  let target: URL;
+  try {
+    base = new URL(publicUrl);
+    target = new URL(value, base);
+  } catch {
+    return fallback;
+  }
+  if (target.origin !== base.origin) return fallback;
+  const path = target.pathname + target.search + target.hash;
+  // Belt and braces: what the browser gets must itself read as a same-site path.
+  return path.startsWith('/') && !path.startsWith('//') ? path : fallback;
 }

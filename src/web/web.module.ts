@@ -21,6 +21,7 @@ import { LANG_COOKIE } from './web-i18n';
 import { WebRenderer } from './web-renderer.service';
 import { WebSessionService } from './web-session.service';
 import { WebGuard } from './web.guard';
+import { PageHandoffs } from './page-handoff.service';
 
 export const I18N_DIR = join(__dirname, '..', 'i18n');
 
@@ -48,6 +49,6 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     UsersModule,
   ],
   controllers: [PublicPagesController, SecondFactorPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController, DashboardPagesController],
-  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter],
+  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs],
 })
 export class WebModule {}

@@ -122,9 +122,9 @@ describe('web interface in a real browser', () => {
     expect(reference).toMatch(/^BKH-\d{2}-\d{4}$/);
     expect(trackingCode.length).toBeGreaterThanOrEqual(12);
     expect(traffic.bytes).toBeLessThan(PUBLIC_PAGE_BUDGET);
-    // Shown once: reloading does not show the code again.
+    // A reload (phones reload tabs) shows the code again, on this device, for 15 minutes (issue 11).
     await page.reload();
-    expect(await page.content()).not.toContain(trackingCode);
+    expect((await page.textContent('#tracking-code'))!.trim()).toBe(trackingCode);
 
     // 2. The Bokhtar member triages and escalates with the pre-filled facility-safe summary.
     const staff = await newContext('ru-RU', 1280);

@@ -205,9 +205,13 @@ describe('admin web forms', () => {
     // The REAct profile and the consent are recorded as on the public form.
     expect(saved).toMatchObject({ keyPopulations: ['people_who_use_drugs'], gender: 'female', ageGroup: '36-55', responsiblePartyType: 'healthcare', discloseIdentityToFacility: true });
     expect(done.text).toContain(`href="/staff/complaints/${saved.id}"`);
-    // Shown once: the second visit goes back to the board.
+    // A reload shows the codes again for 15 minutes (issue 11: kept server-side, not in the cookie).
     const again = await get(jar, '/staff/intake/done');
-    expect(again.status).toBe(303);
+    expect(again.status).toBe(200);
+    expect(again.text).toContain(reference);
+    t.clock.advanceMs(15 * 60_000 + 1);
+    expect((await get(jar, '/staff/intake/done')).status).toBe(303);
+    t.clock.advanceMs(-(15 * 60_000 + 1));
 
     // An admin chooses the city; a facility from another city is refused with the service's message.
     const wrong = await post(admin, '/staff/intake', { cityId: String(dushanbe.id), facilityId: String(site.id), channel: 'paper_form', category: 'waiting_time', description: 'x y z' }, '/staff/intake');

@@ -63,7 +63,7 @@ export async function seedComplaint(
     });
     const id = Number(inserted.identifiers[0].id);
     if (opts.contact) {
-      await em.update(Complaint, { id }, { contactEnc: contactCipher(t.config.appSecret).encrypt(JSON.stringify(opts.contact), contactAad(id)) });
+      await em.update(Complaint, { id }, { contactEnc: contactCipher(t.config).encrypt(JSON.stringify(opts.contact), contactAad(id)) });
     }
     return em.findOneOrFail(Complaint, { where: { id } });
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/app-config';
@@ -66,6 +66,12 @@ describe('configuration (DESIGN §5)', () => {
     ['ADMIN_PASSWORD', 'short'],
     ['PUBLIC_RATE_LIMIT', '-1'],
     ['TRUST_PROXY', 'yes please'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.1,,10.0.0.2'],
+    ['TRUST_PROXY', '999'],
+    ['APP_SECRET_PREVIOUS', 'short'],
+    ['APP_SECRET_PREVIOUS', `${'y'.repeat(40)},`],
     ['WORKER', 'sometimes'],
   ])('a bad %s (%s) stops start-up with one line naming it', (name, value) => {
     let error: unknown;
@@ -106,7 +112,7 @@ describe('configuration (DESIGN §5)', () => {
       smtpUrl: 'smtp://mail:1025',
       publicUrl: 'https://kpac.example',
       publicRateLimit: 0,
-      trustProxy: '1',
+      trustProxy: 1,
       worker: 'off',
       adminEmail: 'coordinator@kpac.example',
     });
@@ -128,6 +134,63 @@ describe('configuration (DESIGN §5)', () => {
       const attempt = () => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, [name]: value });
       expect(attempt).toThrow(ConfigError);
       expect(attempt).toThrow(new RegExp(`^Invalid configuration: ${name} [^\\n]+$`));
+    });
+  });
+
+  describe('TRUST_PROXY (issue 11)', () => {
+    const trust = (value: string) => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, TRUST_PROXY: value }).trustProxy;
+
+    it('takes a hop count or the proxies\' addresses and CIDRs', () => {
+      expect(trust('1')).toBe(1);
+      expect(trust('2')).toBe(2);
+      expect(trust('0')).toBeNull();
+      expect(trust('10.0.0.1')).toEqual(['10.0.0.1']);
+      expect(trust('10.0.0.0/8, 192.168.1.7,fd00::/8 , ::1')).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1']);
+    });
+
+    it('refuses "true" with one line saying why', () => {
+      expect(() => trust('true')).toThrow(/^Invalid configuration: TRUST_PROXY .*"true" would let any client choose its address with X-Forwarded-For$/);
+      expect(() => trust('TRUE')).toThrow(/^Invalid configuration: TRUST_PROXY /);
+    });
+  });
+
+  describe('secrets and private files (issue 11)', () => {
+    it('reads APP_SECRET_PREVIOUS as a comma-separated list, without the current secret', () => {
+      const a = 'a'.repeat(40);
+      const b = 'b'.repeat(40);
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).appSecretPrevious).toEqual([]);
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, APP_SECRET_PREVIOUS: ` ${a} , ${b},${SECRET}` }).appSecretPrevious).toEqual([a, b]);
+    });
+
+    it('creates DATA_DIR 0700 and narrows an existing one that others can enter', () => {
+      const fresh = join(dir, 'fresh');
+      loadConfig({ DATA_DIR: fresh, APP_SECRET: SECRET });
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+      const open = join(dir, 'open');
+      mkdirSync(open);
+      chmodSync(open, 0o755);
+      loadConfig({ DATA_DIR: open, APP_SECRET: SECRET });
+      expect(statSync(open).mode & 0o777).toBe(0o700);
+    });
+
+    it('refuses a secret.key readable by group or others, with one line saying how to fix it', () => {
+      const file = join(dir, 'secret.key');
+      writeFileSync(file, 'k'.repeat(64) + '\n');
+      for (const mode of [0o644, 0o640, 0o604]) {
+        chmodSync(file, mode);
+        let error: unknown;
+        try {
+          loadConfig({ DATA_DIR: dir });
+        } catch (err) {
+          error = err;
+        }
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toBe(`Invalid configuration: APP_SECRET file ${file} is readable by other users (mode 0${mode.toString(8)}); run: chmod 600 ${file}`);
+      }
+      chmodSync(file, 0o600);
+      expect(loadConfig({ DATA_DIR: dir }).appSecret).toBe('k'.repeat(64));
+      chmodSync(file, 0o400);
+      expect(loadConfig({ DATA_DIR: dir }).appSecret).toBe('k'.repeat(64));
     });
   });
 });
