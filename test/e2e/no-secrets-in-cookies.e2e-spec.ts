@@ -1,6 +1,6 @@
 import { cityByCode, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { csrfOf, Jar } from '../support/web-jar';
+import { csrfOf, Jar } from '../support/web-client';
 
 /**
  * Issue 11, item 7: the tracking code is in no cookie (not even signed-but-readable); the done

@@ -1,6 +1,6 @@
 import { seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { csrfOf, Jar } from '../support/web-jar';
+import { csrfOf, Jar } from '../support/web-client';
 
 /**
  * Issue 11, item 4: `next` may only name a path on this site, on the language switch and after

@@ -4,7 +4,7 @@ import type { Facility } from '../../src/facilities/facility.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff, STAFF_PASSWORD } from '../support/fixtures';
 import { ComplaintSpec, insertComplaints, insertFeedback, times } from '../support/stats-fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
-import { Jar } from '../support/web-client';
+import { completeWebLogin, Jar } from '../support/web-client';
 
 /**
  * Issue 10, item 7: statistics a non-admin reads name no group below STATS_MIN_CELL (5 here), give
@@ -277,7 +277,7 @@ describe('statistics for non-admins (HTTP)', () => {
       const form = await page(jar, '/login');
       const csrf = form.text.match(/name="_csrf" value="([^"]+)"/)![1];
       const res = jar.take(await t.http().post('/login').set('cookie', jar.header()).type('form').send({ email, password, _csrf: csrf }));
-      expect(res.status).toBe(303);
+      expect((await completeWebLogin(t, jar, email, res)).status).toBe(303);
       return jar;
     }
 

@@ -1,6 +1,6 @@
 import { cityByCode } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
-import { csrfOf, Jar } from '../support/web-jar';
+import { csrfOf, Jar } from '../support/web-client';
 
 /**
  * Issue 11, item 8: wrong tracking codes slow down the client that sends them, for that reference

@@ -5,9 +5,12 @@ import { totpAt } from './two-factor';
 /** A tiny cookie jar for supertest: keeps name=value pairs from Set-Cookie. */
 export class Jar {
   private cookies = new Map<string, string>();
+  /** Every Set-Cookie line seen, whole (attributes included). */
+  readonly seen: string[] = [];
   take<T extends { headers: Record<string, unknown> }>(res: T): T {
     const set = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
     for (const c of set) {
+      this.seen.push(c);
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
       const name = pair.slice(0, i);
@@ -22,6 +25,9 @@ export class Jar {
   }
   get(name: string): string | undefined {
     return this.cookies.get(name);
+  }
+  values(): Map<string, string> {
+    return new Map(this.cookies);
   }
 }
 
