@@ -130,12 +130,12 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
     const db = app.get(Database);
     const city = await db.manager.findOneOrFail(City, { where: { code: 'BKH' } });
     const now = new Date();
-    const facility = await db.transaction((em) =>
+    const facility = await db.transaction(({ em }) =>
       em.save(Facility, em.create(Facility, { name: 'Bench site', cityId: city.id, type: 'ost_site', contactEmails: ['site@bench.test'], language: 'ru', slaDays: 10, parentId: null, createdAt: now, updatedAt: now })),
     );
     // Complaints in review, written directly (not part of the measurement).
     const complaintIds: number[] = [];
-    await db.transaction(async (em) => {
+    await db.transaction(async ({ em }) => {
       for (let i = 0; i < count; i++) {
         const r = await em.insert(Complaint, {
           reference: `BKH-99-${String(i).padStart(5, '0')}`,

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
 import { Actor } from '../auth/actor';
+import { Many, many, UnitOfWork } from '../database/unit-of-work';
 import { AuditEvent } from './audit-event.entity';
-import { bulkInsert } from '../database/sql';
 
 export interface AuditEntry {
+  /** Who did it; null for the system. */
+  actor: Actor | null;
   action: string;
   entity: string;
   entityId?: string | number | null;
@@ -15,26 +15,19 @@ export interface AuditEntry {
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly clock: Clock) {}
-
-  /** Written inside the caller's transaction so the record and the change commit together. */
-  record(em: EntityManager, actor: Actor | null, entry: AuditEntry): Promise<void> {
-    return this.recordMany(em, [{ actor, ...entry }]);
-  }
-
-  /** Several records in one statement (a batch of intakes). */
-  async recordMany(em: EntityManager, entries: (AuditEntry & { actor: Actor | null })[]): Promise<void> {
-    if (!entries.length) return;
-    const at = this.clock.now();
-    const rows = entries.map(({ actor, ...entry }) => ({
-      at,
-      actorUserId: actor?.userId ?? null,
-      actorType: actor?.kind ?? 'system',
-      action: entry.action,
-      entity: entry.entity,
-      entityId: entry.entityId === undefined || entry.entityId === null ? null : String(entry.entityId),
-      details: entry.details ?? null,
-    }));
-    await bulkInsert(em, AuditEvent, rows);
+  /** Appended to the caller's unit of work, so the record and the change commit together. */
+  record(uow: UnitOfWork, entries: Many<AuditEntry>): void {
+    uow.append(
+      AuditEvent,
+      many(entries).map((e) => ({
+        at: uow.now,
+        actorUserId: e.actor?.userId ?? null,
+        actorType: e.actor?.kind ?? 'system',
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
+        details: e.details ?? null,
+      })),
+    );
   }
 }

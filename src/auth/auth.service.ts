@@ -8,8 +8,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Council } from '../councils/council.entity';
 import { Member } from '../councils/member.entity';
-import { Term } from '../councils/term.entity';
 import { Database } from '../database/database.service';
+import { activeTermsQuery } from '../notifications/recipients';
 import { User } from '../users/user.entity';
 import { Actor } from './actor';
 import { LoginReservation, LoginThrottle } from './login-throttle.service';
@@ -118,7 +118,7 @@ export class AuthService {
       await this.recordFailure(user.id, 'bad_second_factor');
       throw new DomainError('TWO_FACTOR_REQUIRED', WRONG_CODE);
     }
-    if (!(await this.db.transaction((em) => this.secondFactor.spendChallenge(em, challenge)))) throw new DomainError('UNAUTHORIZED', STALE_TOKEN, { reason: 'stale' });
+    if (!(await this.db.transaction(({ em }) => this.secondFactor.spendChallenge(em, challenge)))) throw new DomainError('UNAUTHORIZED', STALE_TOKEN, { reason: 'stale' });
     return this.succeed(reservation, user, actor, used);
   }
 
@@ -173,13 +173,14 @@ export class AuthService {
       await this.recordFailure(user.id, 'bad_second_factor');
       throw new DomainError('TWO_FACTOR_REQUIRED', 'The code does not match the new secret; check the app and the phone clock, and send the current code');
     }
-    const recoveryCodes = await this.db.transaction(async (em) => {
+    const recoveryCodes = await this.db.transaction(async (uow) => {
+      const em = uow.em;
       if (!(await this.secondFactor.spendChallenge(em, challenge))) throw new DomainError('UNAUTHORIZED', STALE_TOKEN, { reason: 'stale' });
       const done = await this.secondFactor.enable(em, user.id, secret, step);
       if (!done.enabled) throw new DomainError('CONFLICT', 'This account has a second factor already', { reason: 'enrolled' });
       // Sessions begun before the account had a second factor end here.
       await this.sessions.revokeAll(em, [user.id]);
-      await this.audit.record(em, actor, { action: 'auth.2fa_enrolled', entity: 'user', entityId: user.id });
+      this.audit.record(uow, { actor, action: 'auth.2fa_enrolled', entity: 'user', entityId: user.id });
       return done.recoveryCodes;
     });
     const fresh = await this.db.manager.findOneOrFail(User, { where: { id: user.id } });
@@ -190,9 +191,10 @@ export class AuthService {
   /** Ends every session and token of the account (logout is everywhere at once). */
   async logout(actor: Actor): Promise<void> {
     if (!actor.userId) return;
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       await this.sessions.revokeAll(em, [actor.userId!]);
-      await this.audit.record(em, actor, { action: 'auth.logout', entity: 'user', entityId: actor.userId });
+      this.audit.record(uow, { actor, action: 'auth.logout', entity: 'user', entityId: actor.userId });
     });
   }
 
@@ -229,13 +231,7 @@ export class AuthService {
       return { kind: 'facility_admin', userId: user.id, facilityId: user.facilityId };
     }
     if (!user.memberId) throw new DomainError('FORBIDDEN', 'This account is not linked to a council member');
-    const today = dateInZone(this.clock.now(), this.config.timeZone);
-    const term = await this.db.manager
-      .createQueryBuilder(Term, 't')
-      .where('t.member_id = :m', { m: user.memberId })
-      .andWhere('t.term_start <= :today AND t.term_end > :today', { today })
-      .andWhere('(t.ended_on IS NULL OR t.ended_on > :today)', { today })
-      .getOne();
+    const term = await activeTermsQuery(this.db, dateInZone(this.clock.now(), this.config.timeZone)).andWhere('t.member_id = :m', { m: user.memberId }).getOne();
     if (!term) throw new DomainError('FORBIDDEN', 'Your council term is not active, so this account has no access now');
     const member = await this.db.manager.findOneOrFail(Member, { where: { id: user.memberId } });
     const council = await this.db.manager.findOneOrFail(Council, { where: { id: member.councilId } });
@@ -244,13 +240,15 @@ export class AuthService {
 
   private async succeed(reservation: LoginReservation, user: User, actor: Actor, secondFactor: SecondFactorUsed | null): Promise<{ kind: 'ok'; user: User; actor: Actor }> {
     await this.throttle.release(reservation, { success: true });
-    await this.db.transaction((em) =>
-      this.audit.record(em, actor, { action: 'auth.login', entity: 'user', entityId: user.id, details: { secondFactor: secondFactor ?? 'none' } }),
+    await this.db.transaction((uow) =>
+      this.audit.record(uow, {
+        actor,
+        action: 'auth.login', entity: 'user', entityId: user.id, details: { secondFactor: secondFactor ?? 'none' } }),
     );
     return { kind: 'ok', user, actor };
   }
 
   private recordFailure(userId: number | null, reason: 'bad_credentials' | 'no_access' | 'bad_second_factor'): Promise<void> {
-    return this.db.transaction((em) => this.audit.record(em, null, { action: 'auth.login_failed', entity: 'user', entityId: userId, details: { reason } }));
+    return this.db.transaction((uow) => this.audit.record(uow, { actor: null, action: 'auth.login_failed', entity: 'user', entityId: userId, details: { reason } }));
   }
 }

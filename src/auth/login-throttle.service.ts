@@ -46,7 +46,8 @@ export class LoginThrottle {
   async reserve(email: string, address: string): Promise<LoginReservation> {
     const reservation = { account: hmacHex(this.key, `account:${email}`), address: hmacHex(this.key, `address:${address}`) };
     const now = this.clock.now().getTime();
-    const refusal = await this.db.transaction(async (em) => {
+    const refusal = await this.db.transaction(async (uow) => {
+      const em = uow.em;
       const bump = async (key: string) => Number((await queryRows<{ count: number | string }>(em, BUMP, [key, now, now - LOGIN_WINDOW_MS]))[0].count);
       // The address first: an address over its limit charges nothing more to the account it tries.
       if ((await bump(reservation.address)) > MAX_ADDRESS_FAILURES) return 'address';
@@ -64,7 +65,8 @@ export class LoginThrottle {
    * gives its own attempt back, so it cannot wipe the count of wrong codes.
    */
   async release(reservation: LoginReservation, opts: { success: boolean }): Promise<void> {
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       await queryRows(em, 'UPDATE login_failures SET count = count - 1 WHERE "key" = $1 AND count > 0', [reservation.address]);
       if (opts.success) await queryRows(em, 'DELETE FROM login_failures WHERE "key" = $1', [reservation.account]);
       else await queryRows(em, 'UPDATE login_failures SET count = count - 1 WHERE "key" = $1 AND count > 0', [reservation.account]);

@@ -55,7 +55,8 @@ export class SecondFactorService {
     if (!user.totpSecretEnc) return null;
     if (asTotpCode(input)) {
       const secret = this.cipher.decrypt(user.totpSecretEnc, totpAad(user.id));
-      return this.db.transaction(async (em) => {
+      return this.db.transaction(async (uow) => {
+        const em = uow.em;
         const fresh = await em.findOne(User, { where: { id: user.id }, select: { id: true, totpLastStep: true } });
         const step = matchTotp(secret, input, this.clock.now(), fresh?.totpLastStep ?? null);
         if (step === null) return null;
@@ -69,7 +70,7 @@ export class SecondFactorService {
     }
     const code = asRecoveryCode(input);
     if (!code) return null;
-    const rows = await this.db.transaction((em) =>
+    const rows = await this.db.transaction(({ em }) =>
       queryRows(em, 'UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL RETURNING id', [
         this.clock.now().getTime(),
         user.id,
@@ -87,7 +88,8 @@ export class SecondFactorService {
   async createChallenge(userId: number, purpose: ChallengePurpose): Promise<string> {
     const token = randomToken(32);
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       await queryRows(em, 'DELETE FROM auth_challenges WHERE user_id = $1 AND expires_at <= $2', [userId, now.getTime()]);
       await em.insert(AuthChallenge, {
         tokenHash: sha256Hex(token),
@@ -118,7 +120,8 @@ export class SecondFactorService {
   async pendingSecret(challenge: AuthChallenge): Promise<string> {
     if (challenge.secretEnc) return this.cipher.decrypt(challenge.secretEnc, challengeAad(challenge.tokenHash));
     const secret = newTotpSecret();
-    const stored = await this.db.transaction(async (em) => {
+    const stored = await this.db.transaction(async (uow) => {
+      const em = uow.em;
       await queryRows(em, 'UPDATE auth_challenges SET secret_enc = $1 WHERE id = $2 AND secret_enc IS NULL', [
         this.cipher.encrypt(secret, challengeAad(challenge.tokenHash)),
         challenge.id,

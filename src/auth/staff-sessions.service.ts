@@ -31,7 +31,8 @@ export class StaffSessions {
   async create(user: User): Promise<string> {
     const id = randomToken(32);
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       // Ended sessions of this account are tidied away whenever it logs in again.
       await queryRows(em, 'DELETE FROM staff_sessions WHERE user_id = $1 AND expires_at <= $2', [user.id, now.getTime()]);
       await em.insert(StaffSession, {
@@ -58,11 +59,11 @@ export class StaffSessions {
     const idle = now - session.lastUsedAt.getTime() >= this.config.sessionIdleMinutes * 60_000;
     const user = idle || now >= session.expiresAt.getTime() ? null : await this.db.manager.findOne(User, { where: { id: session.userId } });
     if (!user || !user.active || user.tokenVersion !== session.tokenVersion) {
-      await this.db.transaction((em) => em.delete(StaffSession, { id: session.id }));
+      await this.db.transaction(({ em }) => em.delete(StaffSession, { id: session.id }));
       return null;
     }
     if (now - session.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
-      await this.db.transaction((em) => em.update(StaffSession, { id: session.id }, { lastUsedAt: new Date(now) }));
+      await this.db.transaction(({ em }) => em.update(StaffSession, { id: session.id }, { lastUsedAt: new Date(now) }));
     }
     return user;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
 import { Actor, PUBLIC_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -12,10 +12,12 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { City } from '../councils/city.entity';
 import { Database } from '../database/database.service';
-import { BatchOutcome, GroupCommit } from '../database/group-commit';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Facility } from '../facilities/facility.entity';
 import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
+import { ComplaintKeyPopulation } from './complaint-key-population.entity';
+import { Complaint } from './complaint.entity';
 import { ComplaintsRepository } from './complaints.repository';
 import { Channel } from './complaint.constants';
 import { ComplaintFieldsDto, ContactDto, PublicComplaintDto, StaffComplaintDto } from './dto/create-complaint.dto';
@@ -43,14 +45,13 @@ interface PendingIntake {
 /** Earliest date accepted for an incident or a backdated receipt; older is a typing mistake. */
 const EARLIEST_DATE = '2000-01-01';
 
-
 @Injectable()
 export class ComplaintIntakeService {
   private readonly logger = new Logger(ComplaintIntakeService.name);
   private readonly cipher: FieldCipher;
   private readonly hasher: TrackingCodeHasher;
   /** Intakes arriving together share one write transaction. */
-  private readonly batches: GroupCommit<PendingIntake, Required<IntakeResult>>;
+  private readonly write: (intake: PendingIntake) => Promise<Required<IntakeResult>>;
 
   constructor(
     private readonly db: Database,
@@ -62,7 +63,7 @@ export class ComplaintIntakeService {
   ) {
     this.cipher = contactCipher(config);
     this.hasher = trackingCodeHasher(config);
-    this.batches = new GroupCommit(db, (em, intakes) => this.writeBatch(em, intakes));
+    this.write = db.command({ check: (uow, items) => this.check(uow, items), apply: (uow, items) => this.apply(uow, items) });
   }
 
   /** The public form: always channel web, received now. */
@@ -79,8 +80,8 @@ export class ComplaintIntakeService {
     let receivedAt = now;
     if (dto.receivedAt !== undefined) {
       const today = dateInZone(now, this.config.timeZone);
-      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`);
-      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`);
+      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`, 'receivedAt');
+      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`, 'receivedAt');
       // A past day is stored as the start of that day in the configured zone, so it counts in the right period.
       if (dto.receivedAt !== today) receivedAt = startOfDayInZone(dto.receivedAt, this.config.timeZone);
     }
@@ -92,52 +93,50 @@ export class ComplaintIntakeService {
     const receivedDay = dateInZone(receivedAt, tz);
     if (dto.incidentDate !== undefined) {
       const today = dateInZone(this.clock.now(), tz);
-      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`);
-      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received');
-      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`);
+      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`, 'incidentDate');
+      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received', 'incidentDate');
+      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`, 'incidentDate');
     }
-    return this.batches.submit({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: generateTrackingCode() });
+    return this.write({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: generateTrackingCode() });
+  }
+
+  /** Refuses, one by one, intakes whose city or facility does not exist; the rest are written together. */
+  private async check(uow: UnitOfWork, intakes: PendingIntake[]): Promise<(Error | null)[]> {
+    const { cities, facilityCity } = await this.places(uow, intakes);
+    return intakes.map((x) => {
+      const city = cities.get(x.dto.cityId);
+      if (!city) return invalid('cityId does not name a city (see GET /api/v1/public/cities)', 'cityId');
+      if (x.dto.facilityId !== undefined && facilityCity.get(x.dto.facilityId) !== city.id) {
+        return invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)', 'facilityId');
+      }
+      return null;
+    });
   }
 
   /**
-   * Writes a batch of intakes in one transaction with one statement per table (see GroupCommit):
-   * an intake whose city or facility does not exist is refused on its own.
+   * The accepted intakes of a batch: references from one counter upsert per city and year (in
+   * arrival order), ids reserved first so each contact ciphertext is bound to its own row, then
+   * the complaints, key populations, timeline and audit rows appended to the unit of work.
    */
-  private async writeBatch(em: EntityManager, intakes: PendingIntake[]): Promise<BatchOutcome<Required<IntakeResult>>[]> {
-    const cities = new Map((await em.find(City, { where: { id: In(unique(intakes.map((x) => x.dto.cityId))) } })).map((c) => [c.id, c]));
-    const facilityIds = unique(intakes.flatMap((x) => (x.dto.facilityId === undefined ? [] : [x.dto.facilityId])));
-    const facilities = new Map(
-      facilityIds.length ? (await em.find(Facility, { where: { id: In(facilityIds) }, select: { id: true, cityId: true } })).map((f) => [f.id, f.cityId]) : [],
-    );
-    const outcomes: BatchOutcome<Required<IntakeResult>>[] = [];
-    const accepted: { x: PendingIntake; i: number; city: City }[] = [];
-    intakes.forEach((x, i) => {
-      const city = cities.get(x.dto.cityId);
-      if (!city) outcomes[i] = { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)') };
-      else if (x.dto.facilityId !== undefined && facilities.get(x.dto.facilityId) !== city.id) {
-        outcomes[i] = { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)') };
-      } else accepted.push({ x, i, city });
-    });
-    if (!accepted.length) return outcomes;
-
-    // References: one counter upsert per city and year in the batch, numbers in arrival order.
-    const groups = new Map<string, typeof accepted>();
-    for (const a of accepted) {
-      const key = `${a.city.id}:${a.x.receivedDay.slice(0, 4)}`;
-      groups.set(key, [...(groups.get(key) ?? []), a]);
-    }
+  private async apply(uow: UnitOfWork, intakes: PendingIntake[]): Promise<Required<IntakeResult>[]> {
+    const { cities } = await this.places(uow, intakes);
     const references: string[] = [];
-    for (const group of groups.values()) {
-      const { city, x } = group[0];
-      const first = await this.complaints.reserveReferences(em, city.id, Number(x.receivedDay.slice(0, 4)), group.length);
-      group.forEach((a, n) => (references[a.i] = `${city.code}-${a.x.receivedDay.slice(2, 4)}-${String(first + n).padStart(4, '0')}`));
+    const groups = new Map<string, number[]>();
+    intakes.forEach((x, i) => {
+      const key = `${x.dto.cityId}:${x.receivedDay.slice(0, 4)}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    for (const members of groups.values()) {
+      const { dto, receivedDay } = intakes[members[0]];
+      const first = await this.complaints.reserveReferences(uow.em, dto.cityId, Number(receivedDay.slice(0, 4)), members.length);
+      members.forEach((i, n) => (references[i] = formatReference(cities.get(dto.cityId)!.code, receivedDay, first + n)));
     }
-
+    const ids = await uow.reserveIds(Complaint, intakes.length);
     const tz = this.config.timeZone;
-    const now = this.clock.now();
-    const ids = await this.complaints.insertMany(
-      em,
-      accepted.map(({ x, i }) => ({
+    uow.append(
+      Complaint,
+      intakes.map((x, i) => ({
+        id: ids[i],
         reference: references[i],
         trackingHash: this.hasher.hash(references[i], normaliseTrackingCode(x.trackingCode)!),
         channel: x.channel,
@@ -151,56 +150,63 @@ export class ComplaintIntakeService {
         gender: x.dto.gender ?? null,
         ageGroup: x.dto.ageGroup ?? null,
         responsiblePartyType: x.dto.responsiblePartyType ?? null,
-        contactEnc: null,
+        contactEnc: x.contact ? this.cipher.encrypt(JSON.stringify(x.contact), contactAad(ids[i])) : null,
         contactErasedAt: null,
         mayContact: x.dto.consents?.mayContact ?? false,
         discloseIdentityToFacility: x.dto.consents?.discloseIdentityToFacility ?? false,
-        priority: 'normal',
-        status: 'received',
+        priority: 'normal' as const,
+        status: 'received' as const,
         receivedAt: x.receivedAt,
         receivedQuarter: quarterInZone(x.receivedAt, tz),
         createdBy: x.actor.userId,
-        createdAt: now,
-        updatedAt: now,
+        createdAt: uow.now,
+        updatedAt: uow.now,
         version: 1,
       })),
     );
-    const rows = accepted.map((a) => ({ ...a, id: ids.get(references[a.i])! }));
-    // Encrypted once the ids exist, so each ciphertext is bound to its own row.
-    await this.complaints.setContacts(
-      em,
-      rows.filter((r) => r.x.contact).map((r) => ({ id: r.id, contactEnc: this.cipher.encrypt(JSON.stringify(r.x.contact), contactAad(r.id)) })),
+    uow.append(
+      ComplaintKeyPopulation,
+      intakes.flatMap((x, i) => (x.dto.keyPopulations ?? []).map((keyPopulation) => ({ complaintId: ids[i], keyPopulation }))),
     );
-    await this.complaints.insertKeyPopulations(
-      em,
-      rows.flatMap((r) => (r.x.dto.keyPopulations ?? []).map((keyPopulation) => ({ complaintId: r.id, keyPopulation }))),
+    this.workflow.addEvent(
+      uow,
+      intakes.map((x, i) => ({ actor: x.actor.kind === 'public' ? null : x.actor, complaintId: ids[i], event: { type: 'submitted', public: true, data: { channel: x.channel } } })),
     );
-    await this.workflow.addEvents(
-      em,
-      rows.map((r) => ({ actor: r.x.actor.kind === 'public' ? null : r.x.actor, complaintId: r.id, event: { type: 'submitted', public: true, data: { channel: r.x.channel } } })),
-    );
-    await this.audit.recordMany(
-      em,
-      rows.map((r) => ({
-        actor: r.x.actor,
+    this.audit.record(
+      uow,
+      intakes.map((x, i) => ({
+        actor: x.actor,
         action: 'complaint.submit',
         entity: 'complaint',
-        entityId: r.id,
-        details: { channel: r.x.channel, cityId: r.city.id, hasContact: r.x.contact !== null },
+        entityId: ids[i],
+        details: { channel: x.channel, cityId: x.dto.cityId, hasContact: x.contact !== null },
       })),
     );
-    for (const r of rows) outcomes[r.i] = { ok: { id: r.id, reference: references[r.i], trackingCode: r.x.trackingCode } };
-    return outcomes;
+    return intakes.map((x, i) => ({ id: ids[i], reference: references[i], trackingCode: x.trackingCode }));
+  }
+
+  /** The cities and facilities a batch names, read once per unit of work. */
+  private places(uow: UnitOfWork, intakes: PendingIntake[]) {
+    return uow.memo('intake.places', async () => {
+      const cities = new Map((await uow.em.find(City, { where: { id: In(unique(intakes.map((x) => x.dto.cityId))) } })).map((c) => [c.id, c]));
+      const facilityIds = unique(intakes.flatMap((x) => (x.dto.facilityId === undefined ? [] : [x.dto.facilityId])));
+      const facilities = facilityIds.length ? await uow.em.find(Facility, { where: { id: In(facilityIds) }, select: { id: true, cityId: true } }) : [];
+      return { cities, facilityCity: new Map(facilities.map((f) => [f.id, f.cityId])) };
+    });
   }
 
   /** What a bot that filled the honeypot sees: a plausible answer, nothing stored. */
   private async decoy(cityId: number): Promise<IntakeResult> {
     const city = await this.db.manager.findOne(City, { where: { id: cityId } });
-    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)');
+    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)', 'cityId');
     this.logger.warn('Public complaint discarded: honeypot field was filled');
-    const yy = dateInZone(this.clock.now(), this.config.timeZone).slice(2, 4);
-    return { reference: `${city.code}-${yy}-${String(randomInt(1, 10_000)).padStart(4, '0')}`, trackingCode: generateTrackingCode() };
+    return { reference: formatReference(city.code, dateInZone(this.clock.now(), this.config.timeZone), randomInt(1, 10_000)), trackingCode: generateTrackingCode() };
   }
+}
+
+/** `BKH-26-0042`: the city's code, the two-digit year received, the city's yearly sequence number. */
+function formatReference(cityCode: string, receivedDay: string, n: number): string {
+  return `${cityCode}-${receivedDay.slice(2, 4)}-${String(n).padStart(4, '0')}`;
 }
 
 function unique<T>(values: T[]): T[] {

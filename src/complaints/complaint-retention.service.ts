@@ -33,7 +33,8 @@ export class ComplaintRetentionService {
     const cutoff = now.getTime() - this.config.contactRetentionDays * 86_400_000;
     let total = 0;
     for (;;) {
-      const erased = await this.db.transaction(async (em) => {
+      const erased = await this.db.transaction(async (uow) => {
+        const em = uow.em;
         // Resolved: counted from the outcome; rejected is final, so its last update is the rejection.
         const due = await em
           .createQueryBuilder(Complaint, 'c')
@@ -51,8 +52,9 @@ export class ComplaintRetentionService {
           .getMany();
         for (const { id } of due) {
           await em.update(Complaint, { id }, { contactEnc: null, contactErasedAt: now });
-          await this.workflow.addEvent(em, null, id, { type: 'contact_erased', public: false });
-          await this.audit.record(em, SYSTEM_ACTOR, {
+          this.workflow.addEvent(uow, { actor: null, complaintId: id, event: { type: 'contact_erased', public: false } });
+          this.audit.record(uow, {
+            actor: SYSTEM_ACTOR,
             action: 'complaint.contact_erase',
             entity: 'complaint',
             entityId: id,

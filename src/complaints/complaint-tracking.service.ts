@@ -80,7 +80,8 @@ export class ComplaintTrackingService {
    */
   async confirm(dto: ConfirmComplaintDto, client: string | undefined): Promise<TrackView> {
     const found = await this.verify(dto.reference, dto.trackingCode, client);
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       const complaint = await em.findOneOrFail(Complaint, { where: { id: found.id } });
       if (complaint.status !== 'resolved') {
         throw conflict(`You can confirm or dispute only after the council records an outcome; your complaint is ${complaint.status.replace('_', ' ')}`);
@@ -94,13 +95,14 @@ export class ComplaintTrackingService {
         .where('id = :id AND version = :v', { id: complaint.id, v: complaint.version })
         .execute();
       if (!result.affected) throw conflict('Your complaint changed just now; check it again and retry');
-      await this.workflow.addEvent(em, null, complaint.id, {
-        type: dto.resolvedForMe ? 'confirmed' : 'disputed',
-        public: true,
+      this.workflow.addEvent(uow, {
+        actor: null,
+        complaintId: complaint.id,
         // The comment is for the council only; the public timeline never shows notes.
-        note: dto.comment?.trim() ? dto.comment : null,
+        event: { type: dto.resolvedForMe ? 'confirmed' : 'disputed', public: true, note: dto.comment?.trim() ? dto.comment : null },
       });
-      await this.audit.record(em, PUBLIC_ACTOR, {
+      this.audit.record(uow, {
+        actor: PUBLIC_ACTOR,
         action: 'complaint.confirm',
         entity: 'complaint',
         entityId: complaint.id,
@@ -126,7 +128,7 @@ export class ComplaintTrackingService {
     }
     const complaint = await this.db.manager.findOne(Complaint, { where: { reference } });
     if (complaint && this.hasher.matches(reference, code, complaint.trackingHash)) {
-      await this.db.transaction((em) => queryRows(em, 'DELETE FROM tracking_failures WHERE reference = $1 AND client_key = $2', [reference, clientKey]));
+      await this.db.transaction(({ em }) => queryRows(em, 'DELETE FROM tracking_failures WHERE reference = $1 AND client_key = $2', [reference, clientKey]));
       return complaint;
     }
     throw new DomainError('NOT_FOUND', NO_MATCH);
@@ -139,7 +141,8 @@ export class ComplaintTrackingService {
    */
   private async claimAttempt(reference: string, clientKey: string, now: number): Promise<number> {
     for (let round = 0; round < 20; round++) {
-      const outcome = await this.db.transaction(async (em) => {
+      const outcome = await this.db.transaction(async (uow) => {
+        const em = uow.em;
         const [row] = await queryRows<{ count: number | string; last_failure_at: number | string }>(
           em,
           'SELECT count, last_failure_at FROM tracking_failures WHERE reference = $1 AND client_key = $2',

@@ -1,42 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
-import { Clock } from '../common/clock';
-import { DomainError, notFound } from '../common/domain-errors';
+import { DomainError } from '../common/domain-errors';
+import { Many, many, UnitOfWork } from '../database/unit-of-work';
 import { ComplaintEvent } from './complaint-event.entity';
 import { ComplaintAction, checkTransition, TRANSITIONS } from './complaint-transitions';
 import type { ComplaintStatus } from './complaint.constants';
 import { Complaint } from './complaint.entity';
-import { bulkInsert } from '../database/sql';
 
 export interface TransitionRequest {
-  complaintId: number;
   action: ComplaintAction;
   /** Version the caller read; a different current version means someone else acted first (409). */
   expectedVersion?: number;
   /** Columns to change along with the status. */
   changes?: Partial<Pick<Complaint, 'rejectReason' | 'outcome' | 'declineReason' | 'outcomeBy' | 'outcomeAt' | 'category' | 'priority' | 'complainantVerified' | 'complainantVerifiedAt'>>;
   /** Timeline entry written with the transition. */
-  event: { type: string; public: boolean; note?: string | null; data?: Record<string, any> | null };
+  event: TimelineEvent;
   /** Audit details (ids and enum values only). */
   auditDetails?: Record<string, unknown>;
 }
 
+export interface TimelineEvent {
+  type: string;
+  public: boolean;
+  note?: string | null;
+  data?: Record<string, any> | null;
+}
+
+/** One transition of a complaint read in this unit of work. */
+export interface Transition {
+  actor: Actor;
+  complaint: Complaint;
+  req: TransitionRequest;
+}
+
 /**
  * The one way a complaint changes state: checks the transition table, applies an optimistic
- * version check, and writes the timeline entry and the audit event in the caller's transaction.
+ * version check, and appends the timeline entry and the audit event to the caller's unit of work.
  */
 @Injectable()
 export class ComplaintWorkflowService {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly clock: Clock,
-  ) {}
-
-  async transition(em: EntityManager, actor: Actor, req: TransitionRequest): Promise<Complaint> {
-    return (await this.transitionMany(em, [{ actor, req }]))[0];
-  }
+  constructor(private readonly audit: AuditService) {}
 
   /** Why `actor` may not take `action` on a complaint in `status` now, or null if they may. */
   refusal(status: ComplaintStatus, action: ComplaintAction, actor: Actor): DomainError | null {
@@ -48,74 +52,50 @@ export class ComplaintWorkflowService {
   }
 
   /**
-   * Several transitions in order (a batch of escalations), with one read, one timeline insert and
-   * one audit insert; the same complaint may appear more than once. All or nothing: the first
-   * refusal throws.
+   * Transitions in order, on the complaint entities the caller read in this unit (the same
+   * complaint may appear more than once, as when two escalate calls share a batch: each sees the
+   * state the one before left). All or nothing: the first refusal throws. One conditional update
+   * per complaint, on the version it was read at: of two concurrent writers exactly one matches.
    */
-  async transitionMany(em: EntityManager, items: { actor: Actor; req: TransitionRequest }[]): Promise<Complaint[]> {
-    const ids = [...new Set(items.map((i) => i.req.complaintId))];
-    const complaints = new Map((await em.find(Complaint, { where: { id: In(ids) } })).map((c) => [c.id, c]));
-    const now = this.clock.now();
-    /** Per complaint: the version read (for the conditional update) and the columns to write. */
-    const writes = new Map<number, { readVersion: number; changes: TransitionRequest['changes'] }>();
-    const events: Parameters<ComplaintWorkflowService['addEvents']>[1] = [];
-    const audits: Parameters<AuditService['recordMany']>[1] = [];
-    const results = items.map(({ actor, req }) => {
-      const complaint = complaints.get(req.complaintId);
-      if (!complaint) throw notFound('Complaint');
+  async transition(uow: UnitOfWork, transitions: Many<Transition>): Promise<void> {
+    const readVersions = new Map<Complaint, { version: number; changes: TransitionRequest['changes'] }>();
+    for (const { actor, complaint, req } of many(transitions)) {
       const refused = this.refusal(complaint.status, req.action, actor);
       if (refused) throw refused;
       if (req.expectedVersion !== undefined && req.expectedVersion !== complaint.version) {
-        throw new DomainError(
-          'CONFLICT',
-          `The complaint changed while you were working on it (it is now ${complaint.status}); reload and try again`,
-        );
+        throw new DomainError('CONFLICT', `The complaint changed while you were working on it (it is now ${complaint.status}); reload and try again`);
       }
+      const write = readVersions.get(complaint) ?? { version: complaint.version, changes: {} };
+      readVersions.set(complaint, { version: write.version, changes: { ...write.changes, ...req.changes } });
       const from = complaint.status;
-      const to = TRANSITIONS[req.action].to;
-      const write = writes.get(complaint.id) ?? { readVersion: complaint.version, changes: {} };
-      writes.set(complaint.id, { readVersion: write.readVersion, changes: { ...write.changes, ...req.changes } });
-      Object.assign(complaint, req.changes, { status: to, updatedAt: now, version: complaint.version + 1 });
-      events.push({ actor, complaintId: complaint.id, event: req.event });
-      audits.push({ actor, action: `complaint.${req.action}`, entity: 'complaint', entityId: complaint.id, details: { from, to, ...req.auditDetails } });
-      return { ...complaint } as Complaint;
-    });
-    for (const [id, write] of writes) {
-      const c = complaints.get(id)!;
-      // Conditional update on the version read above: of two concurrent writers exactly one matches.
-      const result = await em
+      Object.assign(complaint, req.changes, { status: TRANSITIONS[req.action].to, updatedAt: uow.now, version: complaint.version + 1 });
+      this.addEvent(uow, { actor, complaintId: complaint.id, event: req.event });
+      this.audit.record(uow, { actor, action: `complaint.${req.action}`, entity: 'complaint', entityId: complaint.id, details: { from, to: complaint.status, ...req.auditDetails } });
+    }
+    for (const [c, write] of readVersions) {
+      const result = await uow.em
         .createQueryBuilder()
         .update(Complaint)
-        .set({ ...write.changes, status: c.status, updatedAt: now, version: c.version })
-        .where('id = :id AND version = :v', { id, v: write.readVersion })
+        .set({ ...write.changes, status: c.status, updatedAt: uow.now, version: c.version })
+        .where('id = :id AND version = :v', { id: c.id, v: write.version })
         .execute();
-      if (!result.affected) {
-        throw new DomainError('CONFLICT', `The complaint changed while you were working on it; reload and try again`);
-      }
+      if (!result.affected) throw new DomainError('CONFLICT', 'The complaint changed while you were working on it; reload and try again');
     }
-    await this.addEvents(em, events);
-    await this.audit.recordMany(em, audits);
-    return results;
   }
 
-  /** A timeline entry without a state change (e.g. contact revealed, reminder sent). */
-  addEvent(em: EntityManager, actor: Actor | null, complaintId: number, event: TransitionRequest['event']): Promise<void> {
-    return this.addEvents(em, [{ actor, complaintId, event }]);
-  }
-
-  /** Several timeline entries in one statement (a batch of intakes). */
-  async addEvents(em: EntityManager, entries: { actor: Actor | null; complaintId: number; event: TransitionRequest['event'] }[]): Promise<void> {
-    if (!entries.length) return;
-    const at = this.clock.now();
-    const rows = entries.map(({ actor, complaintId, event }) => ({
-      complaintId,
-      at,
-      type: event.type,
-      public: event.public,
-      actorUserId: actor?.userId ?? null,
-      note: event.note ?? null,
-      data: event.data ?? null,
-    }));
-    await bulkInsert(em, ComplaintEvent, rows);
+  /** Timeline entries without a state change (contact revealed, an answer after the case moved on). */
+  addEvent(uow: UnitOfWork, entries: Many<{ actor: Actor | null; complaintId: number; event: TimelineEvent }>): void {
+    uow.append(
+      ComplaintEvent,
+      many(entries).map(({ actor, complaintId, event }) => ({
+        complaintId,
+        at: uow.now,
+        type: event.type,
+        public: event.public,
+        actorUserId: actor?.userId ?? null,
+        note: event.note ?? null,
+        data: event.data ?? null,
+      })),
+    );
   }
 }

@@ -1,4 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { JobRegistry } from '../queue/job-registry';
+import { QueueModule } from '../queue/queue.module';
 import { ComplaintIntakeService } from './complaint-intake.service';
 import { ComplaintRetentionService } from './complaint-retention.service';
 import { ComplaintTrackingService } from './complaint-tracking.service';
@@ -10,6 +12,7 @@ import { FeedbackService } from './feedback.service';
 import { PublicComplaintsController } from './public-complaints.controller';
 
 @Module({
+  imports: [QueueModule],
   controllers: [PublicComplaintsController, ComplaintsController],
   providers: [
     ComplaintWorkflowService,
@@ -20,7 +23,16 @@ import { PublicComplaintsController } from './public-complaints.controller';
     ComplaintRetentionService,
     FeedbackService,
   ],
-  // The web pages and the job queue use these.
-  exports: [ComplaintWorkflowService, ComplaintRetentionService, ComplaintIntakeService, ComplaintTrackingService, ComplaintsService, FeedbackService],
+  // The web pages and escalations use these.
+  exports: [ComplaintWorkflowService, ComplaintIntakeService, ComplaintTrackingService, ComplaintsService, FeedbackService],
 })
-export class ComplaintsModule {}
+export class ComplaintsModule implements OnModuleInit {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly retention: ComplaintRetentionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('retention.sweep', async () => ({ contactsErased: await this.retention.eraseExpiredContacts() }));
+  }
+}

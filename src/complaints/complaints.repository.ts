@@ -4,10 +4,9 @@ import { addDays, startOfDayInZone } from '../common/dates';
 import { invalid } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { bulkInsert, queryRows, setColumnById } from '../database/sql';
+import { queryRows } from '../database/sql';
 import { Database } from '../database/database.service';
 import { ComplaintEvent } from './complaint-event.entity';
-import { ComplaintKeyPopulation } from './complaint-key-population.entity';
 import { Complaint } from './complaint.entity';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 
@@ -81,21 +80,5 @@ export class ComplaintsRepository {
       [cityId, year, count],
     );
     return Number(rows[0].last_value) - count + 1;
-  }
-
-  /** Inserts complaints in one statement; returns each new row's id by its reference. */
-  async insertMany(em: EntityManager, rows: Partial<Complaint>[]): Promise<Map<string, number>> {
-    const out = await bulkInsert(em, Complaint, rows, ['id', 'reference']);
-    return new Map(out.map((r) => [String(r.reference), Number(r.id)]));
-  }
-
-  /** Sets several rows' encrypted contact details in one statement. */
-  setContacts(em: EntityManager, contacts: { id: number; contactEnc: string }[]): Promise<void> {
-    return setColumnById(em, 'complaints', 'contact_enc', contacts.map((c) => ({ id: c.id, value: c.contactEnc })));
-  }
-
-  async insertKeyPopulations(em: EntityManager, rows: ComplaintKeyPopulation[]): Promise<void> {
-    if (!rows.length) return;
-    await bulkInsert(em, ComplaintKeyPopulation, rows);
   }
 }

@@ -141,14 +141,16 @@ export class ComplaintsService {
    */
   async revealContact(actor: Actor, id: number, dto: RevealContactDto = {}): Promise<{ contact: ContactDetails; mayContact: boolean }> {
     const reason = dto.reason?.trim() || undefined;
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const c = assertComplaintVisible(actor, await em.findOne(Complaint, { where: { id } }));
       contactRevealRule(actor, c, reason);
       if (c.contactErasedAt) throw new DomainError('GONE', 'Contact details of this complaint were erased under the retention rule');
       if (!c.contactEnc) throw notFound('Contact details for this complaint');
       const contact = JSON.parse(this.cipher.decrypt(c.contactEnc, contactAad(c.id)));
-      await this.workflow.addEvent(em, actor, c.id, { type: 'contact_revealed', public: false, note: c.mayContact ? null : reason ?? null });
-      await this.audit.record(em, actor, {
+      this.workflow.addEvent(uow, { actor, complaintId: c.id, event: { type: 'contact_revealed', public: false, note: c.mayContact ? null : (reason ?? null) } });
+      this.audit.record(uow, {
+        actor,
         action: 'complaint.contact_reveal',
         entity: 'complaint',
         entityId: c.id,
@@ -160,10 +162,10 @@ export class ComplaintsService {
   }
 
   /** Scope check and transition in one transaction. */
-  private act(actor: Actor, id: number, build: (c: Complaint) => Omit<TransitionRequest, 'complaintId'>): Promise<Complaint> {
-    return this.db.transaction(async (em: EntityManager) => {
-      const c = assertComplaintVisible(actor, await em.findOne(Complaint, { where: { id } }));
-      return this.workflow.transition(em, actor, { complaintId: c.id, ...build(c) });
+  private act(actor: Actor, id: number, build: (c: Complaint) => TransitionRequest): Promise<void> {
+    return this.db.transaction(async (uow) => {
+      const complaint = assertComplaintVisible(actor, await uow.em.findOne(Complaint, { where: { id } }));
+      await this.workflow.transition(uow, { actor, complaint, req: build(complaint) });
     });
   }
 }

@@ -29,7 +29,7 @@ export class FeedbackService {
       return { received: true };
     }
     const now = this.clock.now();
-    await this.db.transaction((em) =>
+    await this.db.transaction(({ em }) =>
       em.insert(Feedback, {
         facilityId: facility.id,
         ...dto.ratings,

@@ -96,11 +96,12 @@ export class CouncilsService {
   }
 
   private insertCity(actor: Actor, name: string, code: string): Promise<CityView> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const clash = await em.createQueryBuilder(City, 'c').where('LOWER(c.name) = :name OR c.code = :code', { name: name.toLowerCase(), code }).getOne();
       if (clash) throw conflict(clash.code === code ? `City code ${code} is already used by ${clash.name}` : `A city named ${clash.name} already exists`);
       const city = await em.save(City, em.create(City, { name, code, createdAt: this.clock.now() }));
-      await this.audit.record(em, actor, { action: 'city.create', entity: 'city', entityId: city.id, details: { code: city.code } });
+      this.audit.record(uow, { actor, action: 'city.create', entity: 'city', entityId: city.id, details: { code: city.code } });
       return { id: city.id, name: city.name, code: city.code, councilId: null };
     });
   }
@@ -111,7 +112,8 @@ export class CouncilsService {
   }
 
   private insertCouncil(actor: Actor, dto: CreateCouncilDto): Promise<number> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const city = await em.findOne(City, { where: { id: dto.cityId } });
       if (!city) throw invalid(`cityId ${dto.cityId} does not exist`);
       if (await em.findOne(Council, { where: { cityId: city.id } })) throw conflict(`${city.name} already has a council; a city has one`);
@@ -125,7 +127,8 @@ export class CouncilsService {
           createdAt: this.clock.now(),
         }),
       );
-      await this.audit.record(em, actor, {
+      this.audit.record(uow, {
+        actor,
         action: 'council.create',
         entity: 'council',
         entityId: council.id,
@@ -136,7 +139,8 @@ export class CouncilsService {
   }
 
   async update(actor: Actor, id: number, dto: UpdateCouncilDto): Promise<CouncilDetail> {
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       const council = await this.repo.lockCouncil(em, id);
       if (!council) throw notFound('Council');
       const changed: string[] = [];
@@ -166,7 +170,8 @@ export class CouncilsService {
       }
       if (!changed.length) return;
       await em.save(Council, council);
-      await this.audit.record(em, actor, {
+      this.audit.record(uow, {
+        actor,
         action: 'council.update',
         entity: 'council',
         entityId: id,

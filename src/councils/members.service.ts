@@ -6,6 +6,7 @@ import { StaffSessions } from '../auth/staff-sessions.service';
 import { Clock } from '../common/clock';
 import { conflict, DomainError, invalid, notFound } from '../common/domain-errors';
 import { Database } from '../database/database.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { Constituency } from './council.constants';
 import { Council } from './council.entity';
 import { assertCouncilVisible } from '../access/access-policy';
@@ -82,20 +83,22 @@ export class MembersService {
   async create(actor: Actor, councilId: number, dto: CreateMemberDto): Promise<MemberView> {
     const name = dto.name.trim();
     if (!name) throw invalid('name must not be blank');
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const council = await this.repo.lockCouncil(em, councilId);
       if (!council) throw notFound('Council');
       const { termStart, termEnd } = await this.checkSeat(em, council, dto.termStart);
       const member = await em.save(Member, em.create(Member, { councilId, name, createdAt: this.clock.now() }));
-      await this.audit.record(em, actor, { action: 'member.create', entity: 'member', entityId: member.id, details: { councilId } });
-      await this.insertTerm(em, actor, council, member, dto.constituency, termStart, termEnd);
+      this.audit.record(uow, { actor, action: 'member.create', entity: 'member', entityId: member.id, details: { councilId } });
+      await this.insertTerm(uow, actor, council, member, dto.constituency, termStart, termEnd);
       return this.load(em, member);
     });
   }
 
   /** Another term for someone already on the council, e.g. starting the day the current one ends. */
   async addTerm(actor: Actor, memberId: number, dto: AddTermDto): Promise<MemberView> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const member = await em.findOne(Member, { where: { id: memberId } });
       if (!member) throw notFound('Member');
       const council = await this.repo.lockCouncil(em, member.councilId);
@@ -111,7 +114,7 @@ export class MembersService {
       const constituency = dto.constituency ?? own[own.length - 1]?.constituency;
       if (!constituency) throw invalid('constituency is required: this member has no earlier term to take it from');
       await this.checkSeat(em, council, dto.termStart);
-      await this.insertTerm(em, actor, council, member, constituency, dto.termStart, termEnd);
+      await this.insertTerm(uow, actor, council, member, constituency, dto.termStart, termEnd);
       return this.load(em, member);
     });
   }
@@ -121,7 +124,8 @@ export class MembersService {
    * already planned is cancelled, so every seat they held from that day on is free.
    */
   async end(actor: Actor, memberId: number, dto: EndTermDto): Promise<MemberView> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const member = await em.findOne(Member, { where: { id: memberId } });
       if (!member) throw notFound('Member');
       // Same lock as seating, so an end and a new seat on one council are checked in order.
@@ -140,7 +144,8 @@ export class MembersService {
         t.endedOn = t.termStart > dto.endedOn ? t.termStart : dto.endedOn;
         t.endReason = dto.reason;
         await em.update(Term, { id: t.id }, { endedOn: t.endedOn, endReason: t.endReason });
-        await this.audit.record(em, actor, {
+        this.audit.record(uow, {
+          actor,
           action: t.endedOn === t.termStart ? 'term.cancel' : 'term.end',
           entity: 'term',
           entityId: t.id,
@@ -156,12 +161,13 @@ export class MembersService {
   async addTraining(actor: Actor, memberId: number, dto: CreateTrainingDto): Promise<{ id: number; memberId: number; topic: string; date: string }> {
     const topic = dto.topic.trim();
     if (!topic) throw invalid('topic must not be blank');
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const member = await em.findOne(Member, { where: { id: memberId } });
       if (!member) throw notFound('Member');
       const training = await em.save(Training, em.create(Training, { memberId, topic, date: dto.date, createdAt: this.clock.now() }));
       // The topic is free text; the audit keeps ids only.
-      await this.audit.record(em, actor, { action: 'training.create', entity: 'training', entityId: training.id, details: { memberId } });
+      this.audit.record(uow, { actor, action: 'training.create', entity: 'training', entityId: training.id, details: { memberId } });
       return { id: training.id, memberId, topic: training.topic, date: training.date };
     });
   }
@@ -182,7 +188,7 @@ export class MembersService {
   }
 
   private async insertTerm(
-    em: EntityManager,
+    uow: UnitOfWork,
     actor: Actor,
     council: Council,
     member: Member,
@@ -190,11 +196,12 @@ export class MembersService {
     termStart: string,
     termEnd: string,
   ): Promise<void> {
-    const term = await em.save(
+    const term = await uow.em.save(
       Term,
-      em.create(Term, { memberId: member.id, councilId: council.id, constituency, termStart, termEnd, endedOn: null, endReason: null, createdAt: this.clock.now() }),
+      uow.em.create(Term, { memberId: member.id, councilId: council.id, constituency, termStart, termEnd, endedOn: null, endReason: null, createdAt: uow.now }),
     );
-    await this.audit.record(em, actor, {
+    this.audit.record(uow, {
+      actor,
       action: 'term.create',
       entity: 'term',
       entityId: term.id,

@@ -27,7 +27,8 @@ export class ReferenceDataService implements OnApplicationBootstrap {
 
   async seed(): Promise<void> {
     let added = 0;
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       for (const c of SEED_CITIES) {
         let city = await em.findOne(City, { where: { code: c.code } });
         if (!city) {

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Clock } from '../common/clock';
+import { BatchedCommand, WriteCommand } from './batched-command';
+import { UnitOfWork } from './unit-of-work';
 
 /** Writes nothing, but starts the write transaction (the migrations table always exists). */
 const TAKE_WRITE_LOCK = 'UPDATE migrations SET id = id WHERE 0';
@@ -9,42 +12,67 @@ const TAKE_WRITE_LOCK = 'UPDATE migrations SET id = id WHERE 0';
 const BUSY_RETRY_MS = 10_000;
 
 /**
- * Every write goes through `transaction`. TypeORM drives SQLite over one connection, so two
- * transactions started concurrently would interleave (one's rollback can end the other's real
- * transaction); on SQLite they are queued here one after another. PostgreSQL has a pool and
- * needs no queue.
+ * The one write path. Every write is a unit of work (`transaction`), or a command whose calls
+ * arriving together share one (`command`).
+ *
+ * TypeORM drives SQLite over one connection, so two transactions started concurrently would
+ * interleave (one's rollback can end the other's real transaction); on SQLite they are queued
+ * here one after another. PostgreSQL has a pool and needs no queue.
  *
  * Another process may write the same SQLite file (`npm run worker` beside the API). Each
  * transaction takes the write lock first, as BEGIN IMMEDIATE would (TypeORM only issues a
  * deferred BEGIN), so busy_timeout waits for the other writer. SQLite still answers SQLITE_BUSY
  * at once when this connection holds an older read snapshot (a read outside the queue was in
- * flight on it); the whole transaction is then rolled back and run again, so `work` must only
- * touch the database (anything else belongs after the transaction).
+ * flight on it); the whole transaction is then rolled back and run again with a fresh unit of
+ * work, so `work` must only touch the database (anything else belongs after the transaction).
  */
 @Injectable()
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
   readonly isSqlite: boolean;
 
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
     this.isSqlite = dataSource.options.type === 'sqlite';
   }
 
+  /** For reads; writes go through `transaction` or `command`. */
   get manager(): EntityManager {
     return this.dataSource.manager;
   }
 
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.isSqlite) return this.dataSource.transaction(work);
+  /** Runs `work` in one transaction; the rows it appended are written just before commit. */
+  transaction<T>(work: (uow: UnitOfWork) => T | Promise<T>): Promise<T> {
+    const unit = (em: EntityManager) => this.unit(em, work);
+    if (!this.isSqlite) return this.dataSource.transaction(unit);
     const run = () =>
       retryWhileBusy(() =>
         this.dataSource.transaction(async (em) => {
           await em.query(TAKE_WRITE_LOCK);
-          return work(em);
+          return unit(em);
         }),
       );
     const result = this.tail.then(run, run);
     this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * A write that many callers make at once (public intake, escalating, a worker's claims): calls
+   * that arrive while a transaction is busy go into the next one together. A refused call is
+   * answered on its own; if a shared transaction fails, each of its calls is run again alone.
+   */
+  command<I, O>(spec: WriteCommand<I, O>, maxBatch?: number): (item: I) => Promise<O> {
+    const batches = new BatchedCommand(this, spec, maxBatch);
+    return (item) => batches.submit(item);
+  }
+
+  private async unit<T>(em: EntityManager, work: (uow: UnitOfWork) => T | Promise<T>): Promise<T> {
+    const uow = new UnitOfWork(em, this.clock.now());
+    const result = await work(uow);
+    await uow.flush();
     return result;
   }
 }

@@ -17,7 +17,7 @@ import { Training } from '../councils/training.entity';
 import { Facility } from '../facilities/facility.entity';
 import { User } from '../users/user.entity';
 import { Escalation } from '../escalations/escalation.entity';
-import { MailSend } from '../mail/mail-send.entity';
+import { MailSend } from '../notifications/mail-send.entity';
 import { OutboxRecord } from '../queue/outbox.entity';
 import { EncryptionKey } from '../keys/encryption-key.entity';
 import { PageHandoff } from '../web/page-handoff.entity';

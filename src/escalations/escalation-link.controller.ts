@@ -4,7 +4,6 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
 import { RespondByLinkDto, TOKEN_RE } from './escalation.dto';
 import { EscalationLinkService } from './escalation-link.service';
-import { EscalationsService } from './escalations.service';
 
 /**
  * The e-mailed one-time link. GET shows the case and acts on nothing (mail scanners fetch links);
@@ -14,10 +13,7 @@ import { EscalationsService } from './escalations.service';
 @UseGuards(ThrottlerGuard)
 @Controller('api/v1/escalations')
 export class EscalationLinkController {
-  constructor(
-    private readonly links: EscalationLinkService,
-    private readonly escalations: EscalationsService,
-  ) {}
+  constructor(private readonly links: EscalationLinkService) {}
 
   @Public()
   @Get('link/:token')
@@ -30,6 +26,6 @@ export class EscalationLinkController {
   @Post('respond')
   @HttpCode(200)
   respond(@Body() body: RespondByLinkDto) {
-    return this.escalations.respondByLink(body.token, body.response);
+    return this.links.respond(body.token, body.response);
   }
 }

@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import { dateInZone } from '../common/dates';
+import { EntityManager } from 'typeorm';
 import { mayDiscloseIdentity } from '../access/access-policy';
+import { AuditService } from '../audit/audit.service';
+import { Actor } from '../auth/actor';
+import { Clock } from '../common/clock';
+import { dateInZone } from '../common/dates';
+import { DomainError, notFound } from '../common/domain-errors';
+import { Complaint } from '../complaints/complaint.entity';
 import { ContactDetails } from '../complaints/contact-cipher';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
+import { Facility } from '../facilities/facility.entity';
+import { OutboxRelay } from '../queue/outbox-relay.service';
 import { ContactReader } from './contact-reader';
+import { Escalation } from './escalation.entity';
 import { EscalationsService } from './escalations.service';
+import { DEAD_LINK, ResponseLinks } from './response-links';
 
 export interface LinkView {
   escalationId: number;
@@ -23,26 +32,32 @@ export interface LinkView {
   contact: ContactDetails | null;
 }
 
-/** What a facility sees through its link: the facility-safe case, never more. Read-only. */
+/**
+ * What a facility sees and does through its e-mailed link: the facility-safe case, never more.
+ * Opening it (GET) changes nothing; only answering (the form's POST) consumes the link.
+ */
 @Injectable()
 export class EscalationLinkService {
   constructor(
     private readonly db: Database,
     private readonly escalations: EscalationsService,
+    private readonly links: ResponseLinks,
     private readonly contacts: ContactReader,
     private readonly audit: AuditService,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async view(token: string): Promise<LinkView> {
-    const em = this.db.manager;
-    const { esc, complaint, facility } = await this.escalations.findByToken(em, token);
+    const { esc, complaint, facility } = await this.find(this.db.manager, token);
     // Recorded when the escalation was made, and checked again against the facility as it is now.
     const contact = esc.identityDisclosed && mayDiscloseIdentity(complaint, facility, esc.rung) ? this.contacts.read(complaint) : null;
     if (contact) {
       // Opening the link changes nothing about the case, but every reveal of contact details is audited.
-      await this.db.transaction((tx) =>
-        this.audit.record(tx, { kind: 'facility_link', userId: null }, {
+      await this.db.transaction((uow) =>
+        this.audit.record(uow, {
+          actor: { kind: 'facility_link', userId: null },
           action: 'complaint.contact_reveal',
           entity: 'complaint',
           entityId: complaint.id,
@@ -62,5 +77,34 @@ export class EscalationLinkService {
       responseState: esc.responseState,
       contact,
     };
+  }
+
+  /** The holder of a live link answers; the link is consumed. */
+  async respond(token: string, response: string): Promise<{ escalationId: number; reference: string; responseState: string }> {
+    const result = await this.db.transaction(async (uow) => {
+      const { esc, complaint } = await this.find(uow.em, token);
+      const actor: Actor = { kind: 'facility_link', userId: null, facilityId: esc.facilityId };
+      await this.escalations.respond(uow, actor, esc, response.trim(), 'link');
+      return { escalationId: esc.id, reference: complaint.reference, responseState: 'responded' };
+    });
+    this.relay.nudge();
+    return result;
+  }
+
+  /**
+   * A link lives only while its escalation waits for this facility's answer: answered by any
+   * route, superseded (the complaint moved on, or the ladder took it to the next rung), the
+   * complaint closed or its contact erased, or past its expiry, it is dead, and a dead link says
+   * nothing about the case.
+   */
+  private async find(em: EntityManager, token: string): Promise<{ esc: Escalation; complaint: Complaint; facility: Facility }> {
+    const esc = await em.findOne(Escalation, { where: { tokenHash: this.links.hash(token) } });
+    if (!esc) throw notFound('Response link');
+    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
+    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
+    const waiting = esc.responseState === 'awaiting' || (esc.responseState === 'overdue' && !(await em.exists(Escalation, { where: { parentEscalationId: esc.id } })));
+    const live = !esc.tokenUsedAt && waiting && complaint.status === 'escalated' && !complaint.contactErasedAt && esc.tokenExpiresAt.getTime() > this.clock.now().getTime();
+    if (!live) throw new DomainError('GONE', DEAD_LINK);
+    return { esc, complaint, facility };
   }
 }

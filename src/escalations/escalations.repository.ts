@@ -6,7 +6,7 @@ import { assertEscalationVisible, canSeeMailStep, escalationListScope } from '..
 import { Complaint } from '../complaints/complaint.entity';
 import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
-import { MailSend } from '../mail/mail-send.entity';
+import { MailSend } from '../notifications/mail-send.entity';
 import { Escalation } from './escalation.entity';
 import { ListEscalationsDto } from './escalation.dto';
 

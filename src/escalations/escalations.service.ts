@@ -1,30 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { In } from 'typeorm';
+import { assertComplaintVisible, assertMayEscalateTo, assertMayRespond, mayDiscloseIdentity } from '../access/access-policy';
 import { AuditService } from '../audit/audit.service';
 import { Actor, SYSTEM_ACTOR } from '../auth/actor';
-import { Clock } from '../common/clock';
-import { FieldCipher, randomToken, sha256Hex } from '../common/crypto';
-import { keyRingFor } from '../keys/key-ring';
-import { conflict, DomainError, notFound } from '../common/domain-errors';
-import { ContactReader } from './contact-reader';
-import { assertSummaryIsFacilitySafe, summaryTemplate } from './facility-summary';
-import { assertComplaintVisible, assertMayEscalateTo, assertMayRespond, mayDiscloseIdentity } from '../access/access-policy';
-import { ComplaintWorkflowService } from '../complaints/complaint-workflow.service';
+import { conflict } from '../common/domain-errors';
+import { ComplaintWorkflowService, TimelineEvent } from '../complaints/complaint-workflow.service';
 import { Complaint } from '../complaints/complaint.entity';
-import { Council } from '../councils/council.entity';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { BatchOutcome, GroupCommit } from '../database/group-commit';
-import { bulkInsert, setColumnById } from '../database/sql';
+import { Council } from '../councils/council.entity';
 import { Database } from '../database/database.service';
+import { Many, many, UnitOfWork } from '../database/unit-of-work';
 import { Facility } from '../facilities/facility.entity';
-import { mailDomain } from '../mail/mail-transport.service';
+import { escalationKey, FACILITY_REMINDERS, NewSend } from '../notifications/notification-steps';
+import { NotificationsService } from '../notifications/notifications.service';
 import { OutboxRelay } from '../queue/outbox-relay.service';
+import { ContactReader } from './contact-reader';
 import { Escalation } from './escalation.entity';
-import { cancelPendingSteps, DAY_MS, escalationKey, scheduleFreshSends, scheduleSend } from './escalation-steps';
 import { EscalationView, EscalationsRepository } from './escalations.repository';
+import { assertSummaryIsFacilitySafe, summaryTemplate } from './facility-summary';
+import { ResponseLinks } from './response-links';
 
-const REMINDERS = ['reminder1', 'reminder2'];
+export const DAY_MS = 86_400_000;
 
 interface EscalateRequest {
   actor: Actor;
@@ -42,11 +39,6 @@ export interface NewEscalation {
   parent: Escalation | null;
 }
 
-export const tokenAad = (escalationId: number) => `escalations.token_enc.${escalationId}`;
-
-/** The one answer for every dead response link: it reveals nothing about the case. */
-export const DEAD_LINK = 'This link is no longer valid; please contact the council';
-
 export interface EscalationDraft {
   complaintId: number;
   facilityId: number;
@@ -60,33 +52,30 @@ export interface EscalationDraft {
 
 /**
  * Escalations: taking a complaint to a facility, the facility's answer, and the ladder's next rung.
- * Every change commits together with its timeline entry, audit event and outbox records; Redis is
- * only reached afterwards by the relay.
+ * Every change commits together with its timeline entry, audit event and mail steps; Redis is only
+ * reached afterwards by the relay.
  */
 @Injectable()
 export class EscalationsService {
-  private readonly tokenCipher: FieldCipher;
   /** Escalate calls arriving together share one write transaction. */
-  private readonly batches: GroupCommit<EscalateRequest, number>;
-  readonly domain: string;
+  private readonly write: (request: EscalateRequest) => Promise<number>;
 
   constructor(
     private readonly db: Database,
     private readonly workflow: ComplaintWorkflowService,
     private readonly audit: AuditService,
-    private readonly clock: Clock,
     private readonly relay: OutboxRelay,
     private readonly repo: EscalationsRepository,
     private readonly contacts: ContactReader,
+    private readonly links: ResponseLinks,
+    private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.tokenCipher = keyRingFor(config).cipher('response-link');
-    this.domain = mailDomain(config.mailFrom);
-    this.batches = new GroupCommit(db, (em, requests) => this.escalateBatch(em, requests));
+    this.write = db.command({ check: (uow, items) => this.check(uow, items), apply: (uow, items) => this.apply(uow, items) });
   }
 
   async escalate(actor: Actor, complaintId: number, input: { facilityId: number; summary: string }): Promise<EscalationView> {
-    const id = await this.batches.submit({ actor, complaintId, facilityId: input.facilityId, summary: input.summary.trim() });
+    const id = await this.write({ actor, complaintId, facilityId: input.facilityId, summary: input.summary.trim() });
     this.relay.nudge();
     return (await this.repo.view(actor, id, true))!;
   }
@@ -109,287 +98,196 @@ export class EscalationsService {
     };
   }
 
-  /** Escalate calls arriving together: checked one by one, written together; a refusal stays with its call. */
-  private async escalateBatch(em: EntityManager, requests: EscalateRequest[]): Promise<BatchOutcome<number>[]> {
-    const complaints = new Map(
-      (await em.find(Complaint, { where: { id: In([...new Set(requests.map((r) => r.complaintId))]) } })).map((c) => [c.id, c]),
-    );
-    const facilities = new Map(
-      (await em.find(Facility, { where: { id: In([...new Set(requests.map((r) => r.facilityId))]) } })).map((f) => [f.id, f]),
-    );
-    // The status each complaint will have once the earlier calls of this batch are applied.
-    const status = new Map([...complaints.values()].map((c) => [c.id, c.status]));
-    const outcomes: BatchOutcome<number>[] = [];
-    const accepted: { index: number; item: NewEscalation }[] = [];
-    requests.forEach((r, index) => {
-      const complaint = complaints.get(r.complaintId);
-      const facility = facilities.get(r.facilityId);
-      let refused: Error | null = null;
+  /** Scope, target, state and summary of each call, against the records as they stand. */
+  private async check(uow: UnitOfWork, requests: EscalateRequest[]): Promise<(Error | null)[]> {
+    const { complaints, facilities } = await this.records(uow, requests);
+    return requests.map((r) => {
       try {
-        assertComplaintVisible(r.actor, complaint ?? null);
-        assertMayEscalateTo(r.actor, complaint!, facility ?? null);
-        refused = this.workflow.refusal(status.get(complaint!.id)!, 'escalate', r.actor);
-        if (!refused) assertSummaryIsFacilitySafe(r.summary, [complaint!.description, complaint!.desiredOutcome], this.contacts.read(complaint!));
+        const complaint = assertComplaintVisible(r.actor, complaints.get(r.complaintId) ?? null);
+        assertMayEscalateTo(r.actor, complaint, facilities.get(r.facilityId) ?? null);
+        const refused = this.workflow.refusal(complaint.status, 'escalate', r.actor);
+        if (refused) return refused;
+        assertSummaryIsFacilitySafe(r.summary, [complaint.description, complaint.desiredOutcome], this.contacts.read(complaint));
+        return null;
       } catch (err) {
-        refused = err as Error;
+        return err as Error;
       }
-      if (refused) {
-        outcomes[index] = { refused };
-        return;
-      }
-      status.set(complaint!.id, 'escalated');
-      accepted.push({ index, item: { actor: r.actor, complaint: complaint!, facility: facility!, summary: r.summary, parent: null } });
     });
-    const ids = await this.createManyInTx(em, accepted.map((a) => a.item));
-    accepted.forEach((a, n) => (outcomes[a.index] = { ok: ids[n] }));
-    return outcomes;
   }
 
-  createInTx(em: EntityManager, actor: Actor, complaint: Complaint, facility: Facility, summary: string, parent: Escalation | null): Promise<number> {
-    return this.createManyInTx(em, [{ actor, complaint, facility, summary, parent }]).then(([id]) => id);
+  private async apply(uow: UnitOfWork, requests: EscalateRequest[]): Promise<number[]> {
+    const { complaints, facilities } = await this.records(uow, requests);
+    return this.create(
+      uow,
+      requests.map((r) => ({ actor: r.actor, complaint: complaints.get(r.complaintId)!, facility: facilities.get(r.facilityId)!, summary: r.summary, parent: null })),
+    );
+  }
+
+  /** The complaints and facilities a batch names, read once per unit of work (one entity per id). */
+  private records(uow: UnitOfWork, requests: EscalateRequest[]) {
+    return uow.memo('escalate.records', async () => {
+      const complaints = await uow.em.find(Complaint, { where: { id: In([...new Set(requests.map((r) => r.complaintId))]) } });
+      const facilities = await uow.em.find(Facility, { where: { id: In([...new Set(requests.map((r) => r.facilityId))]) } });
+      return { complaints: new Map(complaints.map((c) => [c.id, c])), facilities: new Map(facilities.map((f) => [f.id, f])) };
+    });
   }
 
   /**
-   * The escalation rows, their link tokens, the complaints' transitions (timeline + audit) and the
-   * facilities' mails (initial now, reminders at half the SLA and one day before the due date),
-   * in a handful of statements whatever the number of escalations. Returns the new ids in order.
+   * The escalations (ids reserved first, so each link token is encrypted for its own row), the
+   * complaints' transitions, the audit events and the facilities' mails: initial now, reminders at
+   * half the SLA and one day before the due date. Answers the new ids in order.
    */
-  async createManyInTx(em: EntityManager, items: NewEscalation[]): Promise<number[]> {
-    if (!items.length) return [];
-    const now = this.clock.now();
-    const rows = items.map(({ actor, complaint, facility, summary, parent }) => {
-      const dueAt = new Date(now.getTime() + facility.slaDays * DAY_MS);
-      const token = randomToken(32);
+  async create(uow: UnitOfWork, escalations: Many<NewEscalation>): Promise<number[]> {
+    const items = many(escalations);
+    const ids = await uow.reserveIds(Escalation, items.length);
+    const rows = items.map(({ actor, complaint, facility, summary, parent }, n) => {
       const rung = parent ? parent.rung + 1 : 1;
+      const dueAt = new Date(uow.now.getTime() + facility.slaDays * DAY_MS);
+      const { tokenHash, tokenEnc } = this.links.issue(ids[n]);
       return {
-        token,
+        id: ids[n],
+        complaintId: complaint.id,
+        cityId: complaint.cityId,
+        facilityId: facility.id,
         rung,
-        row: {
-          complaintId: complaint.id,
-          cityId: complaint.cityId,
-          facilityId: facility.id,
-          rung,
-          parentEscalationId: parent?.id ?? null,
-          summary,
-          identityDisclosed: mayDiscloseIdentity(complaint, facility, rung),
-          dueAt,
-          deliveryState: 'queued' as const,
-          responseState: 'awaiting' as const,
-          response: null,
-          respondedAt: null,
-          respondedBy: null,
-          tokenHash: sha256Hex(token),
-          tokenEnc: null,
-          tokenExpiresAt: new Date(dueAt.getTime() + this.config.responseLinkGraceDays * DAY_MS),
-          tokenUsedAt: null,
-          createdBy: actor.userId,
-          createdAt: now,
-          updatedAt: now,
-          lastError: null,
-        },
+        parentEscalationId: parent?.id ?? null,
+        summary,
+        identityDisclosed: mayDiscloseIdentity(complaint, facility, rung),
+        dueAt,
+        deliveryState: 'queued' as const,
+        responseState: 'awaiting' as const,
+        response: null,
+        respondedAt: null,
+        respondedBy: null,
+        tokenHash,
+        tokenEnc,
+        tokenExpiresAt: new Date(dueAt.getTime() + this.config.responseLinkGraceDays * DAY_MS),
+        tokenUsedAt: null,
+        createdBy: actor.userId,
+        createdAt: uow.now,
+        updatedAt: uow.now,
+        lastError: null,
       };
     });
-    const inserted = await bulkInsert(em, Escalation, rows.map((r) => r.row), ['id', 'tokenHash']);
-    const idByHash = new Map(inserted.map((r) => [String(r.token_hash), Number(r.id)]));
-    const ids = rows.map((r) => idByHash.get(r.row.tokenHash)!);
-    // Encrypted once the ids exist, so each token is bound to its own row.
-    await setColumnById(em, 'escalations', 'token_enc', rows.map((r, n) => ({ id: ids[n], value: this.tokenCipher.encrypt(r.token, tokenAad(ids[n])) })));
-    await this.workflow.transitionMany(
-      em,
+    uow.append(Escalation, rows);
+    await this.workflow.transition(
+      uow,
       items.map(({ actor, complaint, facility }, n) => ({
         actor,
+        complaint,
         req: {
-          complaintId: complaint.id,
           action: 'escalate' as const,
           event: { type: 'escalated', public: true, data: { escalationId: ids[n], facilityId: facility.id, rung: rows[n].rung } },
           auditDetails: { escalationId: ids[n], facilityId: facility.id, rung: rows[n].rung },
         },
       })),
     );
-    await this.audit.recordMany(
-      em,
+    this.audit.record(
+      uow,
       items.map(({ actor, complaint, facility, parent }, n) => ({
         actor,
         action: parent ? 'escalation.ladder' : 'escalation.create',
         entity: 'escalation',
         entityId: ids[n],
-        details: {
-          complaintId: complaint.id,
-          facilityId: facility.id,
-          rung: rows[n].rung,
-          parentEscalationId: parent?.id ?? null,
-          slaDays: facility.slaDays,
-          identityDisclosed: rows[n].row.identityDisclosed,
-        },
+        details: { complaintId: complaint.id, facilityId: facility.id, rung: rows[n].rung, parentEscalationId: parent?.id ?? null, slaDays: facility.slaDays, identityDisclosed: rows[n].identityDisclosed },
       })),
     );
-    await scheduleFreshSends(
-      em,
-      now,
-      this.domain,
-      items.flatMap(({ facility }, n) => {
-        const key = escalationKey(ids[n]);
-        const dueAt = rows[n].row.dueAt;
-        const half = new Date(now.getTime() + (facility.slaDays * DAY_MS) / 2);
-        const dayBefore = new Date(dueAt.getTime() - DAY_MS);
-        return [
-          { subjectKey: key, step: 'initial', audience: 'facility' as const, escalationId: ids[n], dueAt: now },
-          { subjectKey: key, step: 'reminder1', audience: 'facility' as const, escalationId: ids[n], dueAt: half },
-          // With a short SLA the day-before reminder would fall on or before the first one: skip it.
-          ...(dayBefore.getTime() > half.getTime() ? [{ subjectKey: key, step: 'reminder2', audience: 'facility' as const, escalationId: ids[n], dueAt: dayBefore }] : []),
-        ];
-      }),
-    );
+    await this.notifications.schedule(uow, rows.flatMap((row, n) => facilitySteps(row.id, row.dueAt, items[n].facility.slaDays, uow.now)));
     return ids;
   }
 
   /** A facility admin (own facility) or an admin answers through the API. */
   async respondAsStaff(actor: Actor, escalationId: number, response: string): Promise<EscalationView> {
-    await this.db.transaction(async (em) => {
-      const esc = assertMayRespond(actor, await em.findOne(Escalation, { where: { id: escalationId } }));
-      await this.respondInTx(em, actor, esc, response.trim(), 'account');
+    await this.db.transaction(async (uow) => {
+      const esc = assertMayRespond(actor, await uow.em.findOne(Escalation, { where: { id: escalationId } }));
+      await this.respond(uow, actor, esc, response.trim(), 'account');
     });
     this.relay.nudge();
     return (await this.repo.view(actor, escalationId, true))!;
   }
 
-  /** The holder of a valid link answers; the link is consumed. */
-  async respondByLink(token: string, response: string): Promise<{ escalationId: number; reference: string; responseState: string }> {
-    const result = await this.db.transaction(async (em) => {
-      const { esc, complaint } = await this.findByToken(em, token);
-      const actor: Actor = { kind: 'facility_link', userId: null, facilityId: esc.facilityId };
-      await this.respondInTx(em, actor, esc, response.trim(), 'link');
-      return { escalationId: esc.id, reference: complaint.reference, responseState: 'responded' };
-    });
-    this.relay.nudge();
-    return result;
-  }
-
-  /**
-   * Looks a link up without changing anything (mail scanners open links too). A link lives only
-   * while its escalation waits for this facility's answer: answered by any route, superseded (the
-   * complaint moved on, or the ladder took it to the next rung), the complaint closed or its
-   * contact erased, or past its expiry, it is dead, and a dead link says nothing about the case.
-   */
-  async findByToken(em: EntityManager, token: string): Promise<{ esc: Escalation; complaint: Complaint; facility: Facility }> {
-    const esc = await em.findOne(Escalation, { where: { tokenHash: sha256Hex(token) } });
-    if (!esc) throw notFound('Response link');
-    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
-    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
-    const waiting = esc.responseState === 'awaiting' || (esc.responseState === 'overdue' && !(await em.exists(Escalation, { where: { parentEscalationId: esc.id } })));
-    const live =
-      !esc.tokenUsedAt &&
-      waiting &&
-      complaint.status === 'escalated' &&
-      !complaint.contactErasedAt &&
-      esc.tokenExpiresAt.getTime() > this.clock.now().getTime();
-    if (!live) throw new DomainError('GONE', DEAD_LINK);
-    return { esc, complaint, facility };
-  }
-
-  private async respondInTx(em: EntityManager, actor: Actor, esc: Escalation, response: string, via: 'link' | 'account'): Promise<void> {
+  /** The facility's answer, by the link or an account: the link dies, the reminders stop, the council is told. */
+  async respond(uow: UnitOfWork, actor: Actor, esc: Escalation, response: string, via: 'link' | 'account'): Promise<void> {
     if (esc.responseState === 'responded') throw conflict('This escalation was already answered');
-    const now = this.clock.now();
-    const qb = em
+    const qb = uow.em
       .createQueryBuilder()
       .update(Escalation)
-      .set({
-        responseState: 'responded',
-        response,
-        respondedAt: now,
-        respondedBy: actor.userId,
-        tokenEnc: null,
-        updatedAt: now,
-        ...(via === 'link' ? { tokenUsedAt: now } : {}),
-      })
+      .set({ responseState: 'responded', response, respondedAt: uow.now, respondedBy: actor.userId, tokenEnc: null, updatedAt: uow.now, ...(via === 'link' ? { tokenUsedAt: uow.now } : {}) })
       .where('id = :id AND response_state = :state', { id: esc.id, state: esc.responseState });
     if (via === 'link') qb.andWhere('token_used_at IS NULL');
-    const res = await qb.execute();
-    if (!res.affected) throw conflict('This escalation changed while you were answering; reload and try again');
-    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
-    const event = { type: 'responded', public: true, data: { escalationId: esc.id, via } };
+    if (!(await qb.execute()).affected) throw conflict('This escalation changed while you were answering; reload and try again');
+    const complaint = await uow.em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
+    const event: TimelineEvent = { type: 'responded', public: true, data: { escalationId: esc.id, via } };
     if (complaint.status === 'escalated') {
-      await this.workflow.transition(em, actor, { complaintId: complaint.id, action: 'respond', event, auditDetails: { escalationId: esc.id, via } });
+      await this.workflow.transition(uow, { actor, complaint, req: { action: 'respond', event, auditDetails: { escalationId: esc.id, via } } });
     } else {
       // Another rung already answered or the council moved on: keep the answer on the timeline.
-      await this.workflow.addEvent(em, actor, complaint.id, event);
+      this.workflow.addEvent(uow, { actor, complaintId: complaint.id, event });
     }
-    await cancelPendingSteps(em, esc.id, REMINDERS, now);
-    await this.audit.record(em, actor, { action: 'escalation.respond', entity: 'escalation', entityId: esc.id, details: { via, complaintId: complaint.id } });
-    await scheduleSend(em, now, this.domain, {
-      subjectKey: escalationKey(esc.id),
-      step: 'council-responded',
-      audience: 'council',
-      escalationId: esc.id,
-      councilId: await councilIdOfCity(em, complaint.cityId),
-      dueAt: now,
-    });
+    await this.notifications.cancel(uow, esc.id, FACILITY_REMINDERS);
+    this.audit.record(uow, { actor, action: 'escalation.respond', entity: 'escalation', entityId: esc.id, details: { via, complaintId: complaint.id } });
+    await this.notifications.schedule(uow, await this.councilNotice(uow, esc, 'council-responded'));
   }
 
   /** The SLA breach of one escalation: overdue, notices, and the next rung. Returns false if already handled. */
-  async breachInTx(em: EntityManager, escalationId: number): Promise<boolean> {
-    const now = this.clock.now();
-    const res = await em
+  async breach(uow: UnitOfWork, escalationId: number): Promise<boolean> {
+    const res = await uow.em
       .createQueryBuilder()
       .update(Escalation)
-      .set({ responseState: 'overdue', updatedAt: now })
-      .where('id = :id AND response_state = :s AND due_at <= :now', { id: escalationId, s: 'awaiting', now: now.getTime() })
+      .set({ responseState: 'overdue', updatedAt: uow.now })
+      .where('id = :id AND response_state = :s AND due_at <= :now', { id: escalationId, s: 'awaiting', now: uow.now.getTime() })
       .execute();
     if (!res.affected) return false;
-    const esc = await em.findOneOrFail(Escalation, { where: { id: escalationId } });
-    const complaint = await em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
-    const facility = await em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
-    await cancelPendingSteps(em, esc.id, REMINDERS, now);
-    await this.workflow.addEvent(em, SYSTEM_ACTOR, complaint.id, { type: 'overdue', public: false, data: { escalationId: esc.id, facilityId: facility.id } });
-    await this.audit.record(em, SYSTEM_ACTOR, { action: 'escalation.overdue', entity: 'escalation', entityId: esc.id, details: { complaintId: complaint.id, facilityId: facility.id } });
-    const key = escalationKey(esc.id);
-    await scheduleSend(em, now, this.domain, { subjectKey: key, step: 'overdue', audience: 'facility', escalationId: esc.id, dueAt: now });
-    await scheduleSend(em, now, this.domain, {
-      subjectKey: key,
-      step: 'council-overdue',
-      audience: 'council',
-      escalationId: esc.id,
-      councilId: await councilIdOfCity(em, complaint.cityId),
-      dueAt: now,
-    });
+    const esc = await uow.em.findOneOrFail(Escalation, { where: { id: escalationId } });
+    const complaint = await uow.em.findOneOrFail(Complaint, { where: { id: esc.complaintId } });
+    const facility = await uow.em.findOneOrFail(Facility, { where: { id: esc.facilityId } });
+    await this.notifications.cancel(uow, esc.id, FACILITY_REMINDERS);
+    this.workflow.addEvent(uow, { actor: SYSTEM_ACTOR, complaintId: complaint.id, event: { type: 'overdue', public: false, data: { escalationId: esc.id, facilityId: facility.id } } });
+    this.audit.record(uow, { actor: SYSTEM_ACTOR, action: 'escalation.overdue', entity: 'escalation', entityId: esc.id, details: { complaintId: complaint.id, facilityId: facility.id } });
+    await this.notifications.schedule(uow, [
+      { subjectKey: escalationKey(esc.id), step: 'overdue', audience: 'facility', escalationId: esc.id, dueAt: uow.now },
+      await this.councilNotice(uow, esc, 'council-overdue'),
+    ]);
     if (facility.parentId && complaint.status === 'escalated') {
-      const parent = await em.findOne(Facility, { where: { id: facility.parentId } });
+      const parent = await uow.em.findOne(Facility, { where: { id: facility.parentId } });
       if (parent) {
-        await this.createInTx(em, SYSTEM_ACTOR, complaint, parent, esc.summary, esc);
+        await this.create(uow, { actor: SYSTEM_ACTOR, complaint, facility: parent, summary: esc.summary, parent: esc });
         // The next rung supersedes this one: its link dies, and the overdue mail carries none.
-        await em.update(Escalation, { id: esc.id }, { tokenEnc: null });
+        await uow.em.update(Escalation, { id: esc.id }, { tokenEnc: null });
       }
     }
     return true;
   }
 
   /** An escalation whose complaint moved on (resolved, reopened, answered elsewhere) needs no more reminders. */
-  async supersedeInTx(em: EntityManager, escalationId: number): Promise<boolean> {
-    const now = this.clock.now();
-    const res = await em
+  async supersede(uow: UnitOfWork, escalationId: number): Promise<boolean> {
+    const res = await uow.em
       .createQueryBuilder()
       .update(Escalation)
-      .set({ responseState: 'superseded', tokenEnc: null, updatedAt: now })
+      .set({ responseState: 'superseded', tokenEnc: null, updatedAt: uow.now })
       .where('id = :id AND response_state = :s', { id: escalationId, s: 'awaiting' })
       .execute();
     if (!res.affected) return false;
-    await cancelPendingSteps(em, escalationId, REMINDERS, now);
-    await this.audit.record(em, SYSTEM_ACTOR, { action: 'escalation.superseded', entity: 'escalation', entityId: escalationId });
+    await this.notifications.cancel(uow, escalationId, FACILITY_REMINDERS);
+    this.audit.record(uow, { actor: SYSTEM_ACTOR, action: 'escalation.superseded', entity: 'escalation', entityId: escalationId });
     return true;
   }
 
-  decryptToken(esc: Escalation): string | null {
-    if (!esc.tokenEnc) return null;
-    return this.tokenCipher.decrypt(esc.tokenEnc, tokenAad(esc.id));
-  }
-
-  linkUrl(token: string): string {
-    // Built from PUBLIC_URL only, never from a request's Host header.
-    return `${this.config.publicUrl}/respond/${token}`;
+  /** A notice to the council of the escalation's city. */
+  async councilNotice(uow: UnitOfWork, esc: Escalation, step: 'council-responded' | 'council-overdue' | 'council-failed'): Promise<NewSend> {
+    const council = await uow.em.findOne(Council, { where: { cityId: esc.cityId } });
+    return { subjectKey: escalationKey(esc.id), step, audience: 'council', escalationId: esc.id, councilId: council?.id ?? null, dueAt: uow.now };
   }
 }
 
-export async function councilIdOfCity(em: EntityManager, cityId: number): Promise<number | null> {
-  const council = await em.findOne(Council, { where: { cityId } });
-  return council?.id ?? null;
+/** The facility's mails of a new escalation; with a short SLA the day-before reminder would fall on or before the first one. */
+function facilitySteps(escalationId: number, dueAt: Date, slaDays: number, now: Date): NewSend[] {
+  const key = escalationKey(escalationId);
+  const half = new Date(now.getTime() + (slaDays * DAY_MS) / 2);
+  const dayBefore = new Date(dueAt.getTime() - DAY_MS);
+  return [
+    { subjectKey: key, step: 'initial', audience: 'facility', escalationId, dueAt: now },
+    { subjectKey: key, step: 'reminder1', audience: 'facility', escalationId, dueAt: half },
+    ...(dayBefore.getTime() > half.getTime() ? [{ subjectKey: key, step: 'reminder2' as const, audience: 'facility' as const, escalationId, dueAt: dayBefore }] : []),
+  ];
 }

@@ -74,8 +74,9 @@ export class ExportsService {
   async complaintsCsv(actor: Actor, q: ComplaintsExportQueryDto): Promise<Readable> {
     const period = resolvePeriod(q.from, q.to, this.config.timeZone);
     const includeText = q.includeText === true;
-    await this.db.transaction((em) =>
-      this.audit.record(em, actor, {
+    await this.db.transaction((uow) =>
+      this.audit.record(uow, {
+        actor,
         action: 'export.complaints_csv',
         entity: 'complaint',
         details: { from: q.from ?? null, to: q.to ?? null, city: q.city ?? null, includeText },
@@ -142,8 +143,10 @@ export class ExportsService {
     const period = statsPeriod(q, true, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
     const k = this.config.statsMinCell;
     const scope: StatsScope = { cityId: q.city ?? null, facilityId: null, minCell: k, wholeMonths: true };
-    await this.db.transaction((em) =>
-      this.audit.record(em, actor, { action: 'export.react_csv', entity: 'complaint', details: { from: period.from, to: period.to, city: q.city ?? null } }),
+    await this.db.transaction((uow) =>
+      this.audit.record(uow, {
+        actor,
+        action: 'export.react_csv', entity: 'complaint', details: { from: period.from, to: period.to, city: q.city ?? null } }),
     );
     const [overall, byKp, byGender, byAge, declines] = await Promise.all([
       this.stats.resolutionFor(scope, period, null),

@@ -77,7 +77,8 @@ export class FacilitiesService {
   async create(actor: Actor, dto: CreateFacilityDto): Promise<FacilityDetail> {
     const name = dto.name.trim();
     if (name.length < 2) throw invalid('name must be at least 2 characters');
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       await this.repo.lockLadder(em);
       await this.checkCity(em, dto.cityId);
       if (dto.parentId) await this.checkParent(em, dto.parentId);
@@ -96,7 +97,8 @@ export class FacilitiesService {
           updatedAt: now,
         }),
       );
-      await this.audit.record(em, actor, {
+      this.audit.record(uow, {
+        actor,
         action: 'facility.create',
         entity: 'facility',
         entityId: facility.id,
@@ -107,7 +109,8 @@ export class FacilitiesService {
   }
 
   async update(actor: Actor, id: number, dto: UpdateFacilityDto): Promise<FacilityDetail> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       await this.repo.lockLadder(em);
       const facility = await em.findOne(Facility, { where: { id } });
       if (!facility) throw notFound('Facility');
@@ -158,7 +161,8 @@ export class FacilitiesService {
       if (changed.length) {
         facility.updatedAt = this.clock.now();
         await em.save(Facility, facility);
-        await this.audit.record(em, actor, {
+        this.audit.record(uow, {
+          actor,
           action: 'facility.update',
           entity: 'facility',
           entityId: facility.id,

@@ -40,12 +40,12 @@ export async function loadKeyRing(db: Database, ring: KeyRing, now: Date): Promi
   await read();
   const ciphers = ring.missingCipherPurposes();
   if (ciphers.length) {
-    await db.transaction((em) => bulkInsert(em, EncryptionKey, ciphers.map((p) => ring.newCipherRecord(p, now))));
+    await db.transaction(({ em }) => bulkInsert(em, EncryptionKey, ciphers.map((p) => ring.newCipherRecord(p, now))));
     await read();
   }
   const dataKeys = ring.missingDataKeys();
   if (dataKeys.length) {
-    await db.transaction((em) => bulkInsert(em, EncryptionKey, dataKeys.map((p) => ring.newDataKeyRecord(p, now))));
+    await db.transaction(({ em }) => bulkInsert(em, EncryptionKey, dataKeys.map((p) => ring.newDataKeyRecord(p, now))));
     await read();
   }
   if (!ring.loaded) throw new Error('The key ring could not be loaded from the key table');

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { contactAad } from '../complaints/contact-cipher';
 import { Database } from '../database/database.service';
 import { queryRows } from '../database/sql';
-import { tokenAad } from '../escalations/escalations.service';
+import { tokenAad } from '../escalations/response-links';
 import { totpAad } from '../auth/second-factor.service';
 import { CipherPurpose, wrapAad } from './key-ring';
 import { KeyRingService } from './key-ring.service';
@@ -77,8 +77,9 @@ export class KeyRotationService {
   async rotate(opts: { batchSize?: number; onProgress?: RotationProgress } = {}): Promise<RotationReport> {
     const batchSize = opts.batchSize ?? 500;
     const pending = await this.pending();
-    await this.db.transaction((em) =>
-      this.audit.record(em, SYSTEM_ACTOR, {
+    await this.db.transaction((uow) =>
+      this.audit.record(uow, {
+        actor: SYSTEM_ACTOR,
         action: 'keys.rotation_started',
         entity: 'encryption_key',
         details: { pending: Object.fromEntries(pending.map((p) => [p.target.purpose, p.count])), secrets: this.keys.ring.secrets.length },
@@ -102,7 +103,8 @@ export class KeyRotationService {
     }
     const complete = targets.every((t) => t.remaining === 0);
     let retiredKids = 0;
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       if (complete) {
         // Nothing is left under any other secret: their key ids are history from now on.
         const old = this.keys.ring.recordsNotOfCurrentSecret().filter((r) => !r.retiredAt).map((r) => r.kid);
@@ -116,7 +118,8 @@ export class KeyRotationService {
           retiredKids = rows.length;
         }
       }
-      await this.audit.record(em, SYSTEM_ACTOR, {
+      this.audit.record(uow, {
+        actor: SYSTEM_ACTOR,
         action: 'keys.rotation_finished',
         entity: 'encryption_key',
         details: {
@@ -147,7 +150,8 @@ export class KeyRotationService {
 
   private async rotateBatch(target: RotationTarget, after: string | number | null, size: number) {
     const cipher = this.keys.ring.cipher(target.purpose);
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const where = this.notCurrent(target, 1);
       const params: unknown[] = [...where.params];
       const afterSql = after === null ? '' : ` AND ${target.idColumn} > $${params.push(after)}`;

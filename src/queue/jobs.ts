@@ -12,19 +12,40 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Send one row of mail_sends. */
   'mail.send': { mailSendId: number };
-  /** Reminders, breaches, lost jobs, council reminders, contact erasure. */
-  'sweep.run': Record<string, never>;
+  /** Escalations past their due date → overdue and the next rung; those whose complaint moved on → superseded. */
+  'sla.sweep': Record<string, never>;
+  /** Council terms ending in 60 and 30 days, and vacant seats. */
+  'councils.reminders': Record<string, never>;
+  /** Contact details of complaints closed longer than the retention period are erased. */
+  'retention.sweep': Record<string, never>;
+  /** Mail steps due by the database whose jobs Redis lost. */
+  'mail.reconcile': Record<string, never>;
+  /** Relayed outbox records older than a week are deleted. */
+  'outbox.prune': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'mail.send': MAIL_QUEUE,
-  'sweep.run': SWEEP_QUEUE,
+  'sla.sweep': SWEEP_QUEUE,
+  'councils.reminders': SWEEP_QUEUE,
+  'retention.sweep': SWEEP_QUEUE,
+  'mail.reconcile': SWEEP_QUEUE,
+  'outbox.prune': SWEEP_QUEUE,
 };
 
-/** The one job scheduler: the sweep runs every minute on whichever worker takes it. */
-export const SWEEP_SCHEDULER_ID = 'sla-sweep';
-export const SWEEP_EVERY_MS = 60_000;
+/**
+ * The periodic jobs, in the order a full sweep runs them (the reconcile after the jobs that
+ * schedule mail). One BullMQ job scheduler each, shared by every instance, so each runs once per
+ * period whatever the number of processes.
+ */
+export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send'>; everyMs: number }[] = [
+  { name: 'sla.sweep', everyMs: 60_000 },
+  { name: 'councils.reminders', everyMs: 60_000 },
+  { name: 'retention.sweep', everyMs: 60 * 60_000 },
+  { name: 'mail.reconcile', everyMs: 60_000 },
+  { name: 'outbox.prune', everyMs: 60 * 60_000 },
+];
 
 /** Retries for transient failures (SMTP 4xx, connection errors, Redis hiccups). */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {

@@ -1,14 +1,33 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EntityManager, In, IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database.service';
+import { Many, many, UnitOfWork } from '../database/unit-of-work';
 import { JobName, JobPayloads } from './jobs';
 import { OutboxRecord } from './outbox.entity';
 import { QueueService } from './queue.service';
-import { bulkInsert } from '../database/sql';
 
 const POLL_MS = 1000;
 const BATCH = 200;
+/** Relayed outbox records are kept this long for inspection, then deleted. */
+const OUTBOX_KEEP_MS = 7 * 86_400_000;
+
+export interface OutboxJob<N extends JobName = JobName> {
+  name: N;
+  payload: JobPayloads[N];
+  /** Deterministic, so relaying twice adds one job. */
+  jobId: string;
+  /** Not before this instant (a delayed job); null for now. */
+  runAt: Date | null;
+}
+
+/** Jobs written with the caller's unit of work; the relay hands them to Redis after the commit. */
+export function enqueue(uow: UnitOfWork, jobs: Many<OutboxJob>): void {
+  uow.append(
+    OutboxRecord,
+    many(jobs).map((j) => ({ jobName: j.name, jobId: j.jobId, payload: j.payload as Record<string, number>, runAt: j.runAt, createdAt: uow.now, relayedAt: null, attempts: 0 })),
+  );
+}
 
 /**
  * Moves outbox records into BullMQ. Requests only write the outbox (in their own transaction) and
@@ -27,20 +46,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly queues: QueueService,
     private readonly clock: Clock,
   ) {}
-
-  /** Writes a record in the caller's transaction; call nudge() after the commit. */
-  static enqueue<N extends JobName>(em: EntityManager, now: Date, name: N, payload: JobPayloads[N], jobId: string, runAt: Date | null = null): Promise<void> {
-    return OutboxRelay.enqueueMany(em, now, [{ name, payload, jobId, runAt }]);
-  }
-
-  /** Several jobs in one statement. */
-  static async enqueueMany<N extends JobName>(em: EntityManager, now: Date, jobs: { name: N; payload: JobPayloads[N]; jobId: string; runAt: Date | null }[]): Promise<void> {
-    await bulkInsert(
-      em,
-      OutboxRecord,
-      jobs.map((j) => ({ jobName: j.name, jobId: j.jobId, payload: j.payload as Record<string, number>, runAt: j.runAt, createdAt: now, relayedAt: null, attempts: 0 })),
-    );
-  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.nudge(), POLL_MS);
@@ -103,13 +108,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     }
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       for (let i = 0; i < done.length; i += 500) {
         await em.update(OutboxRecord, { id: In(done.slice(i, i + 500)) }, { relayedAt: now });
       }
       if (failed) await em.increment(OutboxRecord, { id: failed.id }, 'attempts', 1);
     });
     return failed ? 0 : done.length;
+  }
+
+  /** Deletes relayed records older than a week (the periodic job `outbox.prune`). */
+  async prune(): Promise<{ outboxPruned: number }> {
+    const cutoff = this.clock.now().getTime() - OUTBOX_KEEP_MS;
+    const res = await this.db.transaction(({ em }) =>
+      em.createQueryBuilder().delete().from(OutboxRecord).where('relayed_at IS NOT NULL AND relayed_at < :cutoff', { cutoff }).execute(),
+    );
+    return { outboxPruned: res.affected ?? 0 };
   }
 
   async unrelayedCount(): Promise<number> {

@@ -5,7 +5,7 @@ import { withTimeout } from '../common/timeout';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobRegistry } from './job-registry';
-import { MAIL_QUEUE, SWEEP_EVERY_MS, SWEEP_QUEUE, SWEEP_SCHEDULER_ID } from './jobs';
+import { MAIL_QUEUE, PERIODIC_JOBS, SWEEP_QUEUE } from './jobs';
 import { bullConnection, QueueService, quietErrors, REDIS_CALL_TIMEOUT_MS } from './queue.service';
 
 /** Active jobs get this long to finish on shutdown; then workers are closed by force. */
@@ -34,6 +34,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   onApplicationBootstrap(): void {
+    // Every feature has registered its handlers by now (onModuleInit); a job without one stops start-up.
+    this.registry.assertComplete();
     if (!this.enabled) return;
     // Mail jobs take milliseconds; a short lock lets a crashed worker's jobs come back quickly.
     this.start(MAIL_QUEUE, 10, 10_000);
@@ -68,18 +70,23 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /**
-   * One scheduler id for every instance. Upserted again every minute: a Redis flush or restart
-   * without persistence drops schedulers, and the database's deadlines depend on the sweep.
+   * One scheduler id per periodic job, shared by every instance, so each runs once per period.
+   * Upserted again every minute: a Redis flush or restart without persistence drops schedulers,
+   * and the database's deadlines depend on the sweeps.
    */
   private async ensureScheduler(): Promise<void> {
     if (this.stopped) return;
-    let retryIn = SWEEP_EVERY_MS;
+    let retryIn = 60_000;
     try {
-      await withTimeout(
-        this.queues.queue(SWEEP_QUEUE).upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: SWEEP_EVERY_MS }, { name: 'sweep.run', data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } }),
-        REDIS_CALL_TIMEOUT_MS,
-        'upsertJobScheduler',
-      );
+      // Before the sweep was split into one job per concern, one scheduler ran them all.
+      await withTimeout(this.queues.queue(SWEEP_QUEUE).removeJobScheduler('sla-sweep'), REDIS_CALL_TIMEOUT_MS, 'removeJobScheduler');
+      for (const { name, everyMs } of PERIODIC_JOBS) {
+        await withTimeout(
+          this.queues.queue(SWEEP_QUEUE).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } }),
+          REDIS_CALL_TIMEOUT_MS,
+          'upsertJobScheduler',
+        );
+      }
     } catch {
       retryIn = 5000;
     }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from './job-registry';
 import { OutboxRelay } from './outbox-relay.service';
 import { QueueDashboard } from './queue-dashboard';
@@ -14,4 +14,13 @@ import { QueueService } from './queue.service';
   providers: [QueueService, OutboxRelay, JobRegistry, QueueWorkers, QueueDashboard, QueueHealth],
   exports: [QueueService, OutboxRelay, JobRegistry, QueueHealth],
 })
-export class QueueModule {}
+export class QueueModule implements OnModuleInit {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('outbox.prune', () => this.relay.prune());
+  }
+}

@@ -22,7 +22,7 @@ export class StatsRollupService implements OnApplicationBootstrap {
         isSqlite: db.isSqlite,
         // Counting reads go to the separate read connection; only the swap of a month's rows writes.
         query: (sql, params = []) => reader.query(sql, params),
-        transaction: (work) => db.transaction((em) => work((sql, params = []) => em.query(placeholders(sql, db.isSqlite), params))),
+        transaction: (work) => db.transaction(({ em }) => work((sql, params = []) => em.query(placeholders(sql, db.isSqlite), params))),
       },
       config.timeZone,
     );
@@ -37,14 +37,16 @@ export class StatsRollupService implements OnApplicationBootstrap {
     if (this.db.isSqlite) {
       const present = (await this.db.manager.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")).map((r: { name: string }) => r.name);
       if (SQLITE_TRIGGER_NAMES.every((n) => present.includes(n))) return;
-      await this.db.transaction(async (em) => {
+      await this.db.transaction(async (uow) => {
+        const em = uow.em;
         for (const sql of SQLITE_TRIGGERS) await em.query(sql);
         await em.query('DELETE FROM complaint_stats_months');
       });
     } else {
       const rows = await this.db.manager.query("SELECT tgname FROM pg_trigger WHERE tgname IN ('trg_complaints_stats', 'trg_ckp_stats')");
       if (rows.length === 2) return;
-      await this.db.transaction(async (em) => {
+      await this.db.transaction(async (uow) => {
+        const em = uow.em;
         for (const sql of POSTGRES_TRIGGERS) await em.query(sql);
         await em.query('DELETE FROM complaint_stats_months');
       });

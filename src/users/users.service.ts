@@ -73,10 +73,11 @@ export class UsersService implements OnApplicationBootstrap {
     const generated = !this.config.adminPassword;
     const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password);
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       if ((await em.count(User, { where: { role: 'admin' } })) > 0) return;
       const res = await em.insert(User, { email, passwordHash, role: 'admin', active: true, tokenVersion: 0, createdAt: this.clock.now() });
-      await this.audit.record(em, SYSTEM_ACTOR, { action: 'user.bootstrap_admin', entity: 'user', entityId: res.identifiers[0].id });
+      this.audit.record(uow, { actor: SYSTEM_ACTOR, action: 'user.bootstrap_admin', entity: 'user', entityId: res.identifiers[0].id });
     });
     if (generated) {
       // Printed once, on the start that creates the account; it is not stored anywhere in clear.
@@ -95,7 +96,8 @@ export class UsersService implements OnApplicationBootstrap {
     checkRoleLinks(dto);
     const passwordHash = await hashPassword(dto.password);
     const duplicate = 'An account with this e-mail already exists';
-    return conflictOnDuplicate(() => this.db.transaction(async (em) => {
+    return conflictOnDuplicate(() => this.db.transaction(async (uow) => {
+      const em = uow.em;
       if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
       if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
       if (await em.findOne(User, { where: { email } })) throw conflict(duplicate);
@@ -112,7 +114,8 @@ export class UsersService implements OnApplicationBootstrap {
           createdAt: this.clock.now(),
         }),
       );
-      await this.audit.record(em, actor, {
+      this.audit.record(uow, {
+        actor,
         action: 'user.create',
         entity: 'user',
         entityId: user.id,
@@ -131,7 +134,8 @@ export class UsersService implements OnApplicationBootstrap {
       if (id === actor.userId) throw invalid('You cannot change your own role; ask another admin');
     }
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const user = await em.findOne(User, { where: { id } });
       if (!user) throw notFound('User');
       if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
@@ -154,7 +158,8 @@ export class UsersService implements OnApplicationBootstrap {
       await em.save(User, user);
       // Any change of access or password ends every session and token already issued.
       if (changed.length) await this.sessions.revokeAll(em, [id]);
-      await this.audit.record(em, actor, {
+      this.audit.record(uow, {
+        actor,
         action: 'user.update',
         entity: 'user',
         entityId: id,
@@ -169,13 +174,14 @@ export class UsersService implements OnApplicationBootstrap {
    * at the next login it sets one up again where one is required. Audited.
    */
   async resetSecondFactor(actor: Actor, id: number): Promise<UserView> {
-    return this.db.transaction(async (em) => {
+    return this.db.transaction(async (uow) => {
+      const em = uow.em;
       const user = await em.findOne(User, { where: { id } });
       if (!user) throw notFound('User');
       const had = user.totpSecretEnc !== null;
       await this.secondFactor.disable(em, id);
       await this.sessions.revokeAll(em, [id]);
-      await this.audit.record(em, actor, { action: 'user.2fa_reset', entity: 'user', entityId: id, details: { hadSecondFactor: had } });
+      this.audit.record(uow, { actor, action: 'user.2fa_reset', entity: 'user', entityId: id, details: { hadSecondFactor: had } });
       return view((await em.findOne(User, { where: { id } }))!);
     });
   }

@@ -64,7 +64,7 @@ export class FacilityPagesController {
       const view = await this.links.view(token);
       return this.renderLink(req, reply, token, view, { response }, { response: response.trim() ? errors.response ?? 'validation.generic' : 'validation.required' }, 400);
     }
-    await this.escalations.respondByLink(dto.token, dto.response);
+    await this.links.respond(dto.token, dto.response);
     return reply.redirect('/respond/thanks', 303);
   }
 

@@ -33,7 +33,8 @@ export class PageHandoffs {
     const id = randomBytes(32).toString('base64url');
     const now = this.clock.now().getTime();
     const idHash = hashOf(id);
-    await this.db.transaction(async (em) => {
+    await this.db.transaction(async (uow) => {
+      const em = uow.em;
       await queryRows(em, 'DELETE FROM page_handoffs WHERE expires_at <= $1', [now]);
       await em.insert(PageHandoff, { idHash, kind, payloadEnc: seal(id, kind, idHash, payload), expiresAt: now + HANDOFF_TTL_MS, createdAt: now });
     });
@@ -57,12 +58,12 @@ export class PageHandoffs {
   async update(kind: HandoffKind, id: string, payload: object): Promise<void> {
     if (!ID.test(id)) return;
     const idHash = hashOf(id);
-    await this.db.transaction((em) => em.update(PageHandoff, { idHash, kind }, { payloadEnc: seal(id, kind, idHash, payload) }));
+    await this.db.transaction(({ em }) => em.update(PageHandoff, { idHash, kind }, { payloadEnc: seal(id, kind, idHash, payload) }));
   }
 
   async remove(id: string | undefined): Promise<void> {
     if (!id || !ID.test(id)) return;
-    await this.db.transaction((em) => em.delete(PageHandoff, { idHash: hashOf(id) }));
+    await this.db.transaction(({ em }) => em.delete(PageHandoff, { idHash: hashOf(id) }));
   }
 }
 

@@ -53,7 +53,7 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     Object.assign(emails, { admin: ADMIN_EMAIL, kpac_member: member.email, facility_admin: fa.email });
     tokens.expired_member = expired.token;
     // The expired member logged in while seated; their seat ends today, so the token is no longer enough.
-    await t.db.transaction((em) => em.update(Term, { id: expired.termId }, { endedOn: '2026-03-02', endReason: 'resigned' }));
+    await t.db.transaction(({ em }) => em.update(Term, { id: expired.termId }, { endedOn: '2026-03-02', endReason: 'resigned' }));
 
     const contact = { phone: '+992 90 000 11 22' };
     const ownResolved = await seedComplaint(t, 'BKH', { status: 'resolved', contact });

@@ -2,22 +2,21 @@ import { addDays, addMonths } from '../../src/common/dates';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { ComplaintEvent } from '../../src/complaints/complaint-event.entity';
 import { Escalation } from '../../src/escalations/escalation.entity';
-import { EscalationSweep } from '../../src/escalations/escalation-sweep.service';
 import { seedComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
 
 describe('SLA ladder and council reminders (clock moved, sweep called directly)', () => {
   let t: TestApp;
   let smtp: TestSmtp;
-  let sweep: EscalationSweep;
+  let sweep: ReturnType<typeof sweepsOf>;
 
   beforeAll(async () => {
     smtp = new TestSmtp();
     await smtp.start();
     t = await createTestApp({ env: { SMTP_URL: smtp.url, MAIL_FROM: 'KPAC <no-reply@kpac.test>' } });
-    sweep = t.app.get(EscalationSweep);
+    sweep = sweepsOf(t);
   });
   afterAll(async () => {
     await t.close();
@@ -97,7 +96,7 @@ describe('SLA ladder and council reminders (clock moved, sweep called directly)'
     const c1 = await seedComplaint(t, 'BKH');
     const e1 = (await t.http().post(`/api/v1/complaints/${c1.id}/escalations`).set(bearer(member.token)).send({ facilityId: site.id, summary: 'Opening hours do not suit working clients.' }).expect(202)).body.id;
     await smtp.waitFor(() => count(`esc-${e1}-initial`) === 1);
-    await t.db.transaction((em) => em.update(Complaint, { id: c1.id }, { status: 'resolved' }));
+    await t.db.transaction(({ em }) => em.update(Complaint, { id: c1.id }, { status: 'resolved' }));
     t.clock.advanceDays(6);
     const r = await sweep.run();
     expect(r.superseded).toBeGreaterThanOrEqual(1);

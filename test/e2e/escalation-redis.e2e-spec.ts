@@ -1,12 +1,11 @@
 import { Escalation } from '../../src/escalations/escalation.entity';
-import { EscalationSweep } from '../../src/escalations/escalation-sweep.service';
-import { MailSend } from '../../src/mail/mail-send.entity';
+import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
 import { seedComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { PrivateRedis } from '../support/queue-redis';
 import { sleep, TestSmtp } from '../support/smtp';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
 
 async function waitUntil(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -72,7 +71,7 @@ describe('escalations when Redis is down, restarted or flushed', () => {
     t = await createTestApp({ env: { SMTP_URL: smtp.url, REDIS_URL: redis.url, MAIL_FROM: 'KPAC <no-reply@kpac.test>' } });
     const member = await seedMember(t, 'KLB');
     const facility = await seedFacility(t, 'KLB', { contactEmails: ['site@kulob.test'], slaDays: 10 });
-    const sweep = t.app.get(EscalationSweep);
+    const sweep = sweepsOf(t);
 
     // SMTP refuses for now: initial jobs sit in BullMQ (waiting / delayed for backoff), reminders are delayed jobs.
     smtp.mode = 'tempfail';

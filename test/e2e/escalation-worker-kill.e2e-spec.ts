@@ -2,15 +2,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Escalation } from '../../src/escalations/escalation.entity';
 import { EscalationsService } from '../../src/escalations/escalations.service';
-import { EscalationSweep } from '../../src/escalations/escalation-sweep.service';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { Facility } from '../../src/facilities/facility.entity';
-import { MailSend } from '../../src/mail/mail-send.entity';
+import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
 import { seedComplaint } from '../support/escalation-fixtures';
 import { seedFacility, seedMember } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
 const N = 200;
@@ -104,7 +103,7 @@ describe('a worker process killed mid-batch', () => {
     const second = startWorker(t, smtp.url);
     children.push(second);
     await waitForWorker(second, 60_000);
-    const sweep = t.app.get(EscalationSweep);
+    const sweep = sweepsOf(t);
     const expected = new Set(ids.map((id) => `<esc-${id}-initial@kpac.test>`));
     const deadline = Date.now() + 45_000;
     while (new Set(initial().map((m) => m.messageId)).size < N) {

@@ -3,13 +3,12 @@ import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { ComplaintRetentionService } from '../../src/complaints/complaint-retention.service';
 import { Escalation } from '../../src/escalations/escalation.entity';
-import { EscalationSweep } from '../../src/escalations/escalation-sweep.service';
-import { MailSend } from '../../src/mail/mail-send.entity';
+import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
 import { linkToken, seedComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedFacilityAdmin, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
 import { webLogin } from '../support/web-client';
 
 /**
@@ -138,7 +137,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
       const token = linkToken(smtp.byMessageId(`esc-${res.body.id}-initial`)[0].text);
 
       t.clock.advanceDays(2.1);
-      await t.app.get(EscalationSweep).run();
+      await sweepsOf(t).run();
       const rung2 = await t.db.manager.findOneByOrFail(Escalation, { parentEscalationId: res.body.id });
       expect(rung2).toMatchObject({ facilityId: authority.id, rung: 2, identityDisclosed: false });
       await smtp.waitFor(() => smtp.byMessageId(`esc-${rung2.id}-initial`).length === 1 && smtp.byMessageId(`esc-${res.body.id}-overdue`).length === 1);
@@ -230,7 +229,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
       const b = await escalatedWithLink();
       await t.http().post(`/api/v1/complaints/${b.complaint.id}/reopen`).set(bearer(member.token)).send({}).expect(200);
       await expectDead(b.token, b.complaint.reference, b.site.name);
-      await t.app.get(EscalationSweep).run();
+      await sweepsOf(t).run();
       expect((await t.db.manager.findOneByOrFail(Escalation, { id: b.escId })).responseState).toBe('superseded');
       await expectDead(b.token, b.complaint.reference, b.site.name);
     });

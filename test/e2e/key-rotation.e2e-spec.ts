@@ -7,7 +7,7 @@ import { quarterInZone } from '../../src/common/dates';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { contactAad, contactCipher } from '../../src/complaints/contact-cipher';
 import { bulkInsert, setColumnById } from '../../src/database/sql';
-import { tokenAad } from '../../src/escalations/escalations.service';
+import { tokenAad } from '../../src/escalations/response-links';
 import { EncryptionKey } from '../../src/keys/encryption-key.entity';
 import { CIPHER_PURPOSES, KeyRing, keyRingFor } from '../../src/keys/key-ring';
 import { ROTATION_TARGETS } from '../../src/keys/key-rotation.service';
@@ -78,7 +78,7 @@ describe(`key rotation on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 11, it
         escalationIds.push(res.body.id);
       }
       // Tokens of earlier versions were written with fingerprint key ids too.
-      await a.db.transaction(async (em) => {
+      await a.db.transaction(async ({ em }) => {
         const first = await em.query(`SELECT id, token_enc FROM escalations WHERE id = ${escalationIds[0]}`);
         const token = keyRingFor(a.config).cipher('response-link').decrypt(first[0].token_enc, tokenAad(escalationIds[0]));
         await setColumnById(em, 'escalations', 'token_enc', [{ id: escalationIds[0], value: legacyEnvelope(OLD, 'response-link', token, tokenAad(escalationIds[0])) }]);
@@ -87,7 +87,7 @@ describe(`key rotation on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 11, it
       const now = a.clock.now();
       const cipher = contactCipher(a.config);
       for (let start = 0; start < COMPLAINTS; start += 500) {
-        await a.db.transaction(async (em) => {
+        await a.db.transaction(async ({ em }) => {
           const rows = Array.from({ length: 500 }, (_, k) => ({
             reference: `BKH-26-R${start + k}`,
             trackingHash: sha256Hex(randomBytes(8).toString('hex')),

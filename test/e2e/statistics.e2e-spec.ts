@@ -143,11 +143,11 @@ describe('statistics (HTTP)', () => {
         t.db.isSqlite ? "SELECT id FROM complaints WHERE city_id = ? AND status = 'received' AND received_at >= ? AND received_at < ? LIMIT 1" : "SELECT id FROM complaints WHERE city_id = $1 AND status = 'received' AND received_at >= $2 AND received_at < $3 LIMIT 1",
         [city.KHJ, Date.parse('2024-01-01'), Date.parse('2025-01-01')],
       );
-      await t.db.transaction((em) => em.query(t.db.isSqlite ? "UPDATE complaints SET status = 'resolved', outcome = 'resolved_positive' WHERE id = ?" : "UPDATE complaints SET status = 'resolved', outcome = 'resolved_positive' WHERE id = $1", [open.id]));
+      await t.db.transaction(({ em }) => em.query(t.db.isSqlite ? "UPDATE complaints SET status = 'resolved', outcome = 'resolved_positive' WHERE id = ?" : "UPDATE complaints SET status = 'resolved', outcome = 'resolved_positive' WHERE id = $1", [open.id]));
       const after = await get(url).expect(200);
       expect(after.body.overall.positiveRate.numerator).toBe(before.body.overall.positiveRate.numerator + 1);
       expect(after.body.overall.inProgress.count).toBe(before.body.overall.inProgress.count - 1);
-      await t.db.transaction((em) => em.query(t.db.isSqlite ? "UPDATE complaints SET status = 'received', outcome = NULL WHERE id = ?" : "UPDATE complaints SET status = 'received', outcome = NULL WHERE id = $1", [open.id]));
+      await t.db.transaction(({ em }) => em.query(t.db.isSqlite ? "UPDATE complaints SET status = 'received', outcome = NULL WHERE id = ?" : "UPDATE complaints SET status = 'received', outcome = NULL WHERE id = $1", [open.id]));
       expect((await get(url).expect(200)).body.overall).toEqual(before.body.overall);
     });
 
@@ -290,7 +290,7 @@ describe('statistics (HTTP)', () => {
     beforeAll(async () => {
       const { council } = await cityByCode(t, 'KLB');
       const now = t.clock.now();
-      await t.db.transaction(async (em) => {
+      await t.db.transaction(async ({ em }) => {
         const add = async (name: string, termStart: string, endedOn: string | null, trainings: string[]) => {
           const m = await em.save(Member, em.create(Member, { councilId: council.id, name, createdAt: now }));
           await em.insert(Term, {
@@ -369,7 +369,7 @@ describe('statistics (HTTP)', () => {
         updatedAt: new Date(at),
         lastError: null,
       });
-      await t.db.transaction(async (em) => {
+      await t.db.transaction(async ({ em }) => {
         for (const [i, d] of [[0, 1], [1, 2], [2, 4], [3, 12]] as const) await em.insert(Escalation, esc(i, f1.id, 'responded', d) as any);
         await em.insert(Escalation, esc(4, f1.id, 'awaiting', null) as any);
         const parent = await em.insert(Escalation, esc(5, f1.id, 'overdue', null) as any);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Complaint } from '../../src/complaints/complaint.entity';
-import { MailSend } from '../../src/mail/mail-send.entity';
+import { MailSend } from '../../src/notifications/mail-send.entity';
 import { seedComplaint } from '../support/escalation-fixtures';
 import { bearer, cityByCode, seedFacility, seedMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';

@@ -61,7 +61,7 @@ describe(`database (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   }
 
   it('enforces foreign keys', async () => {
-    await expect(t.db.transaction((em) => em.insert(Council, { cityId: 987_654, name: 'Orphan', seats: 4, termMonths: 24, createdAt: new Date() }))).rejects.toThrow();
+    await expect(t.db.transaction(({ em }) => em.insert(Council, { cityId: 987_654, name: 'Orphan', seats: 4, termMonths: 24, createdAt: new Date() }))).rejects.toThrow();
     expect(await t.db.manager.count(Council, { where: { name: 'Orphan' } })).toBe(0);
   });
 
@@ -71,7 +71,7 @@ describe(`database (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         t.db
-          .transaction(async (em) => {
+          .transaction(async ({ em }) => {
             await em.insert(AuditEvent, { at: new Date(), actorUserId: null, actorType: 'system', action: marker, entity: 'test', entityId: `${i}-a`, details: null });
             // Yield between the two writes so transactions would interleave if they could.
             await new Promise((r) => setImmediate(r));

@@ -26,7 +26,7 @@ export async function seedComplaint(
   const { city } = await cityByCode(t, cityCode);
   const now = t.clock.now();
   const reference = `${cityCode}-26-${String(9000 + (n++ % 999)).padStart(4, '0')}${randomBytes(1).toString('hex')}`.slice(0, 20);
-  return t.db.transaction(async (em) => {
+  return t.db.transaction(async ({ em }) => {
     const inserted = await em.insert(Complaint, {
       reference,
       trackingHash: sha256Hex(randomBytes(16).toString('hex')),

@@ -49,7 +49,7 @@ export async function seedMember(
   const termStart = opts.termStart ?? addMonths(now.toISOString().slice(0, 10), -12);
   const email = `member-${unique()}@test.kpac`;
   const passwordHash = await hashPassword(STAFF_PASSWORD);
-  const ids = await t.db.transaction(async (em) => {
+  const ids = await t.db.transaction(async ({ em }) => {
     const member = await em.save(Member, em.create(Member, { councilId: council.id, name: opts.name ?? `Member ${unique()}`, createdAt: now }));
     const term = await em.save(
       Term,
@@ -81,7 +81,7 @@ export async function seedFacility(
 ): Promise<Facility> {
   const { city } = await cityByCode(t, cityCode);
   const now = t.clock.now();
-  return t.db.transaction((em) =>
+  return t.db.transaction(({ em }) =>
     em.save(
       Facility,
       em.create(Facility, {
@@ -102,7 +102,7 @@ export async function seedFacility(
 export async function seedFacilityAdmin(t: TestApp, facilityId: number): Promise<SeededStaff> {
   const email = `facility-${unique()}@test.kpac`;
   const passwordHash = await hashPassword(STAFF_PASSWORD);
-  const user = await t.db.transaction((em) =>
+  const user = await t.db.transaction(({ em }) =>
     em.save(
       User,
       em.create(User, { email, passwordHash, role: 'facility_admin', memberId: null, facilityId, active: true, tokenVersion: 0, createdAt: t.clock.now() }),

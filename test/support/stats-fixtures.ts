@@ -32,7 +32,7 @@ export async function insertComplaints(t: TestApp, specs: ComplaintSpec[]): Prom
   const tag = randomBytes(2).toString('hex').toUpperCase();
   for (let i = 0; i < specs.length; i += 200) {
     const chunk = specs.slice(i, i + 200);
-    await t.db.transaction(async (em) => {
+    await t.db.transaction(async ({ em }) => {
       for (const s of chunk) {
         const at = new Date(s.receivedAt);
         const status = s.status ?? (s.outcome ? 'resolved' : 'received');
@@ -94,7 +94,7 @@ export async function insertFeedback(
   ratings: { waitingTime: number; staffAttitude: number; openingHours: number; confidentiality: number; overall: number }[],
 ): Promise<void> {
   const when = new Date(at);
-  await t.db.transaction((em) =>
+  await t.db.transaction(({ em }) =>
     em.insert(
       Feedback,
       ratings.map((r) => ({ facilityId, ...r, comment: null, createdAt: when, quarter: quarterInZone(when, t.config.timeZone) })),

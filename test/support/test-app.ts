@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.factory';
 import { FakeClock } from '../../src/common/clock';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Database } from '../../src/database/database.service';
+import { JobRegistry } from '../../src/queue/job-registry';
 import { STATE_DIR } from './global-setup';
 import { Enrolled, enrolledGet, enrolledSet, nextTotp, totpAt } from './two-factor';
 
@@ -158,3 +159,6 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     },
   };
 }
+
+/** Every periodic job (SLA, council reminders, retention, mail reconcile, outbox pruning) once, as the scheduler would run them. */
+export const sweepsOf = (t: TestApp) => ({ run: () => t.app.get(JobRegistry).runPeriodic() });

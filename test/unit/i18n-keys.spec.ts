@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AGE_GROUPS,
@@ -67,12 +67,11 @@ describe('message files', () => {
     expectSameKeys(web, 'src/i18n');
   });
 
-  it('every e-mail key exists in tg, ru and en (src/mail/templates)', () => {
-    const dir = join(ROOT, 'mail', 'templates');
-    if (!existsSync(dir)) return;
+  it('every e-mail key exists in tg, ru and en (src/notifications/templates)', () => {
+    const dir = join(ROOT, 'notifications', 'templates');
     const mail = Object.fromEntries(LANGS.map((l) => [l, flatten(JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')))]));
     expect(mail.en.size).toBeGreaterThan(0);
-    expectSameKeys(mail, 'src/mail/templates');
+    expectSameKeys(mail, 'src/notifications/templates');
   });
 
   it('every key the views and web controllers use literally is defined', () => {

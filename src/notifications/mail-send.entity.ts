@@ -1,10 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber, instant } from '../database/columns';
+import type { MailAudience, MailStep, MailSubject } from './notification-steps';
 
 export const MAIL_SEND_STATES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type MailSendState = (typeof MAIL_SEND_STATES)[number];
-
-export type MailAudience = 'facility' | 'council';
 
 /**
  * One e-mail that must go out exactly once: an escalation step or a council notice.
@@ -19,7 +18,7 @@ export class MailSend {
   subjectKey: string;
 
   @Column({ type: 'varchar', length: 32 })
-  step: string;
+  step: MailStep;
 
   @Column({ type: 'varchar', length: 16 })
   audience: MailAudience;
@@ -64,4 +63,10 @@ export class MailSend {
 
   @Column(instant({ name: 'updated_at' }))
   updatedAt: Date;
+}
+
+/** The feature a send belongs to: an escalation's mails, a term's reminders, a council's vacancies. */
+export function subjectOf(send: Pick<MailSend, 'escalationId' | 'termId'>): MailSubject {
+  if (send.escalationId !== null) return 'escalation';
+  return send.termId !== null ? 'term' : 'vacancy';
 }
