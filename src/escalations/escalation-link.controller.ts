@@ -1,9 +1,11 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/auth.decorators';
+import { ApiErrors } from '../common/error.responses';
 import { RespondByLinkDto, TOKEN_RE } from './escalation.dto';
 import { EscalationLinkService } from './escalation-link.service';
+import { LinkResponseRecordedResponse, LinkViewResponse } from './escalation.responses';
 import { EscalationsService } from './escalations.service';
 
 /**
@@ -11,6 +13,7 @@ import { EscalationsService } from './escalations.service';
  * only the POST, which carries the token in its body, consumes it.
  */
 @ApiTags('escalations')
+@ApiErrors(400, 404, 410, 429)
 @UseGuards(ThrottlerGuard)
 @Controller('api/v1/escalations')
 export class EscalationLinkController {
@@ -21,6 +24,8 @@ export class EscalationLinkController {
 
   @Public()
   @Get('link/:token')
+  @ApiOperation({ summary: 'The case behind an e-mailed response link; changes nothing (mail scanners open links)' })
+  @ApiOkResponse({ type: LinkViewResponse })
   view(@Param('token') token: string) {
     if (!TOKEN_RE.test(token)) throw new BadRequestException({ message: ['token must be the code from the e-mailed link'] });
     return this.links.view(token);
@@ -29,6 +34,8 @@ export class EscalationLinkController {
   @Public()
   @Post('respond')
   @HttpCode(200)
+  @ApiOperation({ summary: "The facility's answer through its link; the link is used up" })
+  @ApiOkResponse({ type: LinkResponseRecordedResponse })
   respond(@Body() body: RespondByLinkDto) {
     return this.escalations.respondByLink(body.token, body.response);
   }
