@@ -33,6 +33,9 @@ const STATUS: Record<DomainErrorCode, number> = {
   TWO_FACTOR_ENROLMENT_REQUIRED: 403,
 };
 
+/** Every code, for the API contract (OpenAPI enum of the error body's `code`). */
+export const DOMAIN_ERROR_CODES = Object.keys(STATUS) as DomainErrorCode[];
+
 /** Where a refusal belongs on a form, and a stable reason pages can translate (never parsed from the message). */
 export interface DomainErrorTarget {
   field?: string;

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
@@ -7,6 +7,7 @@ import { Public } from '../auth/auth.decorators';
 import { withTimeout } from '../common/timeout';
 import { REDIS } from '../redis/redis.module';
 import { HealthContributor, HEALTH_CONTRIBUTORS } from './health-contributor';
+import { HealthResponse } from './health.responses';
 
 /**
  * `ok` when the database and Redis answer; `degraded` (still 200) when only Redis is down —
@@ -24,6 +25,9 @@ export class HealthController {
 
   @Public()
   @Get()
+  @ApiOperation({ summary: 'Whether the database, Redis and the queues answer' })
+  @ApiOkResponse({ type: HealthResponse, description: 'ok, or degraded when only Redis is down' })
+  @ApiServiceUnavailableResponse({ type: HealthResponse, description: 'down: the database does not answer' })
   async check(@Res({ passthrough: true }) reply: FastifyReply) {
     const database = await this.db
       .pingCheck('database', { timeout: 2000 })

@@ -40,7 +40,7 @@ export class CreateFacilityDto {
   @Max(365)
   slaDays?: number;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Next rung of the escalation ladder: a facility of type authority' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'Next rung of the escalation ladder: a facility of type authority' })
   @IsOptional()
   @IsInt()
   @IsPositive()
@@ -88,7 +88,7 @@ export class UpdateFacilityDto {
   @Max(365)
   slaDays?: number;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null takes the facility off the ladder' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, description: 'null takes the facility off the ladder' })
   @IsOptional()
   @IsInt()
   @IsPositive()
