@@ -6,6 +6,8 @@ import { LANGUAGES } from '../facilities/facility.constants';
 import type { Language } from '../facilities/facility.constants';
 import { MAIL_SEND_STATES } from '../notifications/mail-send.entity';
 import type { MailSendState } from '../notifications/mail-send.entity';
+import { COUNCIL_ESCALATION_STEPS, FACILITY_STEPS } from '../notifications/notification-steps';
+import type { CouncilEscalationStep, FacilityStep } from '../notifications/notification-steps';
 import { DELIVERY_STATES, RESPONSE_STATES } from './escalation.constants';
 import type { DeliveryState, ResponseState } from './escalation.constants';
 
@@ -13,8 +15,8 @@ const instant = (nullable = false): ApiPropertyOptions => ({ type: String, forma
 
 /** One e-mail of an escalation; a facility administrator sees only the facility's own. */
 export class EscalationStepResponse {
-  @ApiProperty({ example: 'initial', description: 'initial, reminder1, reminder2, overdue (to the facility); council-responded, council-overdue, council-failed (to the council)' })
-  step: string;
+  @ApiProperty({ enum: [...FACILITY_STEPS, ...COUNCIL_ESCALATION_STEPS], enumName: 'EscalationMailStep', description: 'to the facility: initial, reminders, overdue; to the council: its notices' })
+  step: FacilityStep | CouncilEscalationStep;
 
   @ApiProperty({ enum: ['facility', 'council'] })
   audience: 'facility' | 'council';

@@ -7,11 +7,12 @@ import { Complaint } from '../complaints/complaint.entity';
 import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
 import { MailSend } from '../notifications/mail-send.entity';
+import type { MailStep } from '../notifications/notification-steps';
 import { Escalation } from './escalation.entity';
 import { ListEscalationsDto } from './escalation.dto';
 
 export interface EscalationStepView {
-  step: string;
+  step: MailStep;
   audience: string;
   state: string;
   attempts: number;
