@@ -20,8 +20,8 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { createApp } from '../src/app.factory';
 import { sha256Hex } from '../src/common/crypto';
-import { quarterInZone } from '../src/common/dates';
 import { Complaint } from '../src/complaints/complaint.entity';
+import { complaintRow } from '../src/complaints/complaint-row';
 import { loadConfig } from '../src/config/app-config';
 import { City } from '../src/councils/city.entity';
 import { Database } from '../src/database/database.service';
@@ -134,45 +134,11 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
       em.save(Facility, em.create(Facility, { name: 'Bench site', cityId: city.id, type: 'ost_site', contactEmails: ['site@bench.test'], language: 'ru', slaDays: 10, parentId: null, createdAt: now, updatedAt: now })),
     );
     // Complaints in review, written directly (not part of the measurement).
-    const complaintIds: number[] = [];
-    await db.transaction(async ({ em }) => {
-      for (let i = 0; i < count; i++) {
-        const r = await em.insert(Complaint, {
-          reference: `BKH-99-${String(i).padStart(5, '0')}`,
-          trackingHash: sha256Hex(`bench-${i}`),
-          channel: 'web',
-          cityId: city.id,
-          facilityId: null,
-          category: 'waiting_time',
-          description: 'Benchmark complaint',
-          desiredOutcome: null,
-          incidentDate: null,
-          keyPopulations: [],
-          gender: null,
-          ageGroup: null,
-          responsiblePartyType: null,
-          contactEnc: null,
-          contactErasedAt: null,
-          mayContact: false,
-          discloseIdentityToFacility: false,
-          priority: 'normal',
-          status: 'in_review',
-          rejectReason: null,
-          outcome: null,
-          declineReason: null,
-          outcomeBy: null,
-          outcomeAt: null,
-          complainantVerified: null,
-          complainantVerifiedAt: null,
-          receivedAt: now,
-          receivedQuarter: quarterInZone(now, config.timeZone),
-          createdBy: null,
-          createdAt: now,
-          updatedAt: now,
-          version: 1,
-        });
-        complaintIds.push(Number(r.identifiers[0].id));
-      }
+    const complaintIds = await db.transaction(async (uow) => {
+      const ids = await uow.reserveIds(Complaint, count);
+      const rows = ids.map((id, i) => ({ id, reference: `BKH-99-${String(i).padStart(5, '0')}`, trackingHash: sha256Hex(`bench-${i}`), channel: 'web' as const, cityId: city.id, category: 'waiting_time' as const, description: 'Benchmark complaint', status: 'in_review' as const, receivedAt: now }));
+      uow.append(Complaint, rows.map((r) => complaintRow(r, config.timeZone)));
+      return ids;
     });
     const token = await benchLogin(
       async (url, payload) => {

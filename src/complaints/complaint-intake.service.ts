@@ -5,7 +5,7 @@ import { Actor, PUBLIC_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { FieldCipher } from '../common/crypto';
-import { dateInZone, quarterInZone, startOfDayInZone } from '../common/dates';
+import { dateInZone, startOfDayInZone } from '../common/dates';
 import { invalid } from '../common/domain-errors';
 import { assertMayEnterComplaintFor } from '../access/access-policy';
 import { AppConfig } from '../config/app-config';
@@ -18,6 +18,7 @@ import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { ComplaintKeyPopulation } from './complaint-key-population.entity';
 import { Complaint } from './complaint.entity';
+import { complaintRow } from './complaint-row';
 import { ComplaintsRepository } from './complaints.repository';
 import { Channel } from './complaint.constants';
 import { ComplaintFieldsDto, ContactDto, PublicComplaintDto, StaffComplaintDto } from './dto/create-complaint.dto';
@@ -132,37 +133,36 @@ export class ComplaintIntakeService {
       members.forEach((i, n) => (references[i] = formatReference(cities.get(dto.cityId)!.code, receivedDay, first + n)));
     }
     const ids = await uow.reserveIds(Complaint, intakes.length);
-    const tz = this.config.timeZone;
     uow.append(
       Complaint,
-      intakes.map((x, i) => ({
-        id: ids[i],
-        reference: references[i],
-        trackingHash: this.hasher.hash(references[i], normaliseTrackingCode(x.trackingCode)!),
-        channel: x.channel,
-        cityId: x.dto.cityId,
-        facilityId: x.dto.facilityId ?? null,
-        category: x.dto.category,
-        description: x.dto.description,
-        desiredOutcome: x.dto.desiredOutcome?.trim() ? x.dto.desiredOutcome : null,
-        incidentDate: x.dto.incidentDate ?? null,
-        keyPopulations: x.dto.keyPopulations ?? [],
-        gender: x.dto.gender ?? null,
-        ageGroup: x.dto.ageGroup ?? null,
-        responsiblePartyType: x.dto.responsiblePartyType ?? null,
-        contactEnc: x.contact ? this.cipher.encrypt(JSON.stringify(x.contact), contactAad(ids[i])) : null,
-        contactErasedAt: null,
-        mayContact: x.dto.consents?.mayContact ?? false,
-        discloseIdentityToFacility: x.dto.consents?.discloseIdentityToFacility ?? false,
-        priority: 'normal' as const,
-        status: 'received' as const,
-        receivedAt: x.receivedAt,
-        receivedQuarter: quarterInZone(x.receivedAt, tz),
-        createdBy: x.actor.userId,
-        createdAt: uow.now,
-        updatedAt: uow.now,
-        version: 1,
-      })),
+      intakes.map((x, i) =>
+        complaintRow(
+          {
+            id: ids[i],
+            reference: references[i],
+            trackingHash: this.hasher.hash(references[i], normaliseTrackingCode(x.trackingCode)!),
+            channel: x.channel,
+            cityId: x.dto.cityId,
+            facilityId: x.dto.facilityId ?? null,
+            category: x.dto.category,
+            description: x.dto.description,
+            desiredOutcome: x.dto.desiredOutcome?.trim() ? x.dto.desiredOutcome : null,
+            incidentDate: x.dto.incidentDate ?? null,
+            keyPopulations: x.dto.keyPopulations ?? [],
+            gender: x.dto.gender ?? null,
+            ageGroup: x.dto.ageGroup ?? null,
+            responsiblePartyType: x.dto.responsiblePartyType ?? null,
+            contactEnc: x.contact ? this.cipher.encrypt(JSON.stringify(x.contact), contactAad(ids[i])) : null,
+            mayContact: x.dto.consents?.mayContact ?? false,
+            discloseIdentityToFacility: x.dto.consents?.discloseIdentityToFacility ?? false,
+            receivedAt: x.receivedAt,
+            createdBy: x.actor.userId,
+            createdAt: uow.now,
+            updatedAt: uow.now,
+          },
+          this.config.timeZone,
+        ),
+      ),
     );
     uow.append(
       ComplaintKeyPopulation,

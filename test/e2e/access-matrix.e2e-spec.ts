@@ -1,5 +1,5 @@
 import { Term } from '../../src/councils/term.entity';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedFacilityAdmin, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
@@ -56,13 +56,13 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     await t.db.transaction(({ em }) => em.update(Term, { id: expired.termId }, { endedOn: '2026-03-02', endReason: 'resigned' }));
 
     const contact = { phone: '+992 90 000 11 22' };
-    const ownResolved = await seedComplaint(t, 'BKH', { status: 'resolved', contact });
-    const otherResolved = await seedComplaint(t, 'DSH', { status: 'resolved', contact });
-    const ownReceived = await seedComplaint(t, 'BKH', { status: 'received' });
-    const otherReceived = await seedComplaint(t, 'DSH', { status: 'received' });
+    const ownResolved = await givenComplaint(t, 'BKH', { status: 'resolved', contact });
+    const otherResolved = await givenComplaint(t, 'DSH', { status: 'resolved', contact });
+    const ownReceived = await givenComplaint(t, 'BKH', { status: 'received' });
+    const otherReceived = await givenComplaint(t, 'DSH', { status: 'received' });
     // Answered escalations: another answer is a 409 for whoever may answer, a 404 for anyone else.
     const answered = async (cityCode: string, facilityId: number) => {
-      const c = await seedComplaint(t, cityCode);
+      const c = await givenComplaint(t, cityCode);
       const esc = await t.http().post(`/api/v1/complaints/${c.id}/escalations`).set(bearer(t.adminToken)).send({ facilityId, summary: 'A service user reports a long wait at the window.' }).expect(202);
       await t.http().post(`/api/v1/escalations/${esc.body.id}/response`).set(bearer(t.adminToken)).send({ response: 'Noted.' }).expect(200);
       return esc.body.id as number;

@@ -2,7 +2,7 @@ import { addDays, addMonths } from '../../src/common/dates';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { ComplaintEvent } from '../../src/complaints/complaint-event.entity';
 import { Escalation } from '../../src/escalations/escalation.entity';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
 import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
@@ -33,7 +33,7 @@ describe('SLA ladder and council reminders (clock moved, sweep called directly)'
     const member = await seedMember(t, 'DSH');
     const authority = await seedFacility(t, 'DSH', { type: 'authority', name: 'City Health Department', language: 'en', contactEmails: ['health-dept@dushanbe.test'], slaDays: 10 });
     const site = await seedFacility(t, 'DSH', { type: 'ost_site', language: 'tg', contactEmails: ['ost@dushanbe.test'], slaDays: 10, parentId: authority.id });
-    const complaint = await seedComplaint(t, 'DSH');
+    const complaint = await givenComplaint(t, 'DSH');
     const summary = 'Clients wait outside for two hours before the window opens.';
     const res = await t.http().post(`/api/v1/complaints/${complaint.id}/escalations`).set(bearer(member.token)).send({ facilityId: site.id, summary }).expect(202);
     const escId: number = res.body.id;
@@ -93,7 +93,7 @@ describe('SLA ladder and council reminders (clock moved, sweep called directly)'
   it('stops reminders once the facility answers; supersedes escalations of a complaint that moved on', async () => {
     const member = await seedMember(t, 'BKH');
     const site = await seedFacility(t, 'BKH', { contactEmails: ['answers@bokhtar.test'], slaDays: 10 });
-    const c1 = await seedComplaint(t, 'BKH');
+    const c1 = await givenComplaint(t, 'BKH');
     const e1 = (await t.http().post(`/api/v1/complaints/${c1.id}/escalations`).set(bearer(member.token)).send({ facilityId: site.id, summary: 'Opening hours do not suit working clients.' }).expect(202)).body.id;
     await smtp.waitFor(() => count(`esc-${e1}-initial`) === 1);
     await t.db.transaction(({ em }) => em.update(Complaint, { id: c1.id }, { status: 'resolved' }));

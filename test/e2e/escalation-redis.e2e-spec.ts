@@ -1,7 +1,7 @@
 import { Escalation } from '../../src/escalations/escalation.entity';
 import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { PrivateRedis } from '../support/queue-redis';
 import { sleep, TestSmtp } from '../support/smtp';
@@ -36,7 +36,7 @@ describe('escalations when Redis is down, restarted or flushed', () => {
     t = await createTestApp({ env: { SMTP_URL: smtp.url, REDIS_URL: redis.url, MAIL_FROM: 'KPAC <no-reply@kpac.test>' } });
     const member = await seedMember(t, 'KHJ');
     const facility = await seedFacility(t, 'KHJ', { contactEmails: ['site@khujand.test'] });
-    const complaint = await seedComplaint(t, 'KHJ');
+    const complaint = await givenComplaint(t, 'KHJ');
 
     const started = Date.now();
     const res = await t.http().post(`/api/v1/complaints/${complaint.id}/escalations`).set(bearer(member.token)).send({ facilityId: facility.id, summary: 'Long waiting times at the dispensing window.' });
@@ -77,7 +77,7 @@ describe('escalations when Redis is down, restarted or flushed', () => {
     smtp.mode = 'tempfail';
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const complaint = await seedComplaint(t, 'KLB');
+      const complaint = await givenComplaint(t, 'KLB');
       const res = await t.http().post(`/api/v1/complaints/${complaint.id}/escalations`).set(bearer(member.token)).send({ facilityId: facility.id, summary: `Case ${i}: the pharmacy window was closed.` }).expect(202);
       ids.push(res.body.id);
     }

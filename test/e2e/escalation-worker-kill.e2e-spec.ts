@@ -6,7 +6,7 @@ import { Complaint } from '../../src/complaints/complaint.entity';
 import { Facility } from '../../src/facilities/facility.entity';
 import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { seedFacility, seedMember } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
 import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
@@ -83,7 +83,7 @@ describe('a worker process killed mid-batch', () => {
     const ids: number[] = [];
     const admin = { kind: 'admin' as const, userId: null };
     for (let i = 0; i < N; i++) {
-      const complaint: Complaint = await seedComplaint(t, 'BKH');
+      const complaint: Complaint = await givenComplaint(t, 'BKH');
       ids.push((await service.escalate(admin, complaint.id, { facilityId: facility.id, summary: `Bulk case ${i}: the window closed early.` })).id);
     }
     const relay = t.app.get(OutboxRelay);

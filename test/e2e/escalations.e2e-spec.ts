@@ -7,7 +7,7 @@ import { Escalation } from '../../src/escalations/escalation.entity';
 import { ResponseLinks } from '../../src/escalations/response-links';
 import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRecord } from '../../src/queue/outbox.entity';
-import { linkToken, seedComplaint } from '../support/escalation-fixtures';
+import { linkToken, givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedFacilityAdmin, seedMember, SeededMember } from '../support/fixtures';
 import { TestSmtp, sleep } from '../support/smtp';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -39,7 +39,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
 
   it('happy path: escalate → mail with link → link view changes nothing → response → complaint responded, council told', async () => {
     const facility = await seedFacility(t, 'BKH', { language: 'en', contactEmails: ['director@site.test'], slaDays: 10 });
-    const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE, email: CANARY_EMAIL } });
+    const complaint = await givenComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE, email: CANARY_EMAIL } });
 
     const res = await escalate(complaint.id, facility.id).expect(202);
     expect(res.body).toMatchObject({ complaintId: complaint.id, facilityId: facility.id, deliveryState: 'queued', responseState: 'awaiting', rung: 1 });
@@ -98,7 +98,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
 
   it('includes the contact with consent, to the facility the complainant named, in its language', async () => {
     const facility = await seedFacility(t, 'BKH', { language: 'ru', contactEmails: ['glavvrach@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE }, disclose: true, facilityId: facility.id });
+    const complaint = await givenComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE }, disclose: true, facilityId: facility.id });
     const res = await escalate(complaint.id, facility.id).expect(202);
     await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
     const mail = smtp.byMessageId(`esc-${res.body.id}-initial`)[0];
@@ -111,7 +111,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
   it('scopes: another city is 404, a facility admin sees only their facility and may respond', async () => {
     const facility = await seedFacility(t, 'BKH', { contactEmails: ['a@site.test'] });
     const other = await seedFacility(t, 'BKH', { contactEmails: ['b@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH');
+    const complaint = await givenComplaint(t, 'BKH');
     const dushanbe = await seedMember(t, 'DSH');
     await escalate(complaint.id, facility.id, dushanbe.token).expect(404);
     await escalate(complaint.id, 999999).expect(404);
@@ -142,7 +142,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
 
   it('SMTP 421 for a while: retried, nothing failed, one mail after recovery', async () => {
     const facility = await seedFacility(t, 'BKH', { contactEmails: ['busy@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH');
+    const complaint = await givenComplaint(t, 'BKH');
     smtp.mode = 'tempfail';
     const attemptsBefore = smtp.attempts;
     const res = await escalate(complaint.id, facility.id).expect(202);
@@ -164,7 +164,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
 
   it('SMTP 550: failed after one attempt, visible on the escalation, council notified', async () => {
     const facility = await seedFacility(t, 'BKH', { contactEmails: ['gone@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH');
+    const complaint = await givenComplaint(t, 'BKH');
     smtp.rejectRecipients.add('gone@site.test');
     const res = await escalate(complaint.id, facility.id).expect(202);
     const escId = res.body.id;
@@ -186,7 +186,7 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
 
   it('keeps the canary out of Redis and logs; the outbox holds ids only', async () => {
     const facility = await seedFacility(t, 'BKH', { contactEmails: ['privacy@site.test'] });
-    const complaint = await seedComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE, email: CANARY_EMAIL } });
+    const complaint = await givenComplaint(t, 'BKH', { contact: { phone: CANARY_PHONE, email: CANARY_EMAIL } });
     const res = await escalate(complaint.id, facility.id, member.token, 'Staff refused service at the window.').expect(202);
     await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
     const token = linkToken(smtp.byMessageId(`esc-${res.body.id}-initial`)[0].text);
@@ -226,9 +226,9 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     const tenDays = await seedFacility(t, 'BKH', { slaDays: 10 });
     const twoDays = await seedFacility(t, 'BKH', { slaDays: 2 });
     const complaints = [];
-    for (let i = 0; i < 12; i++) complaints.push(await seedComplaint(t, 'BKH', { contact: { phone: `+992 90 111 ${String(i).padStart(4, '0')}` } }));
-    const untriaged = await seedComplaint(t, 'BKH', { status: 'received' });
-    const otherCouncil = await seedComplaint(t, 'DSH');
+    for (let i = 0; i < 12; i++) complaints.push(await givenComplaint(t, 'BKH', { contact: { phone: `+992 90 111 ${String(i).padStart(4, '0')}` } }));
+    const untriaged = await givenComplaint(t, 'BKH', { status: 'received' });
+    const otherCouncil = await givenComplaint(t, 'DSH');
     const links = t.app.get(ResponseLinks);
     const wanted = [...complaints.map((c, i) => [c.id, i % 2 ? tenDays.id : twoDays.id]), [complaints[0].id, tenDays.id]];
     const res = await Promise.all([
@@ -304,7 +304,7 @@ describe('escalation mail without SMTP_URL', () => {
   it('writes each message as an .eml file under <DATA_DIR>/outbox, named by its Message-ID', async () => {
     const member = await seedMember(t, 'KHJ');
     const facility = await seedFacility(t, 'KHJ', { language: 'tg', contactEmails: ['site@khujand.test'] });
-    const complaint = await seedComplaint(t, 'KHJ');
+    const complaint = await givenComplaint(t, 'KHJ');
     const res = await t
       .http()
       .post(`/api/v1/complaints/${complaint.id}/escalations`)

@@ -5,7 +5,7 @@ import { ComplaintRetentionService } from '../../src/complaints/complaint-retent
 import { Escalation } from '../../src/escalations/escalation.entity';
 import { MailSend } from '../../src/notifications/mail-send.entity';
 import { OutboxRelay } from '../../src/queue/outbox-relay.service';
-import { linkToken, seedComplaint } from '../support/escalation-fixtures';
+import { linkToken, givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedFacilityAdmin, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
 import { sleep, TestSmtp } from '../support/smtp';
 import { createTestApp, TestApp, sweepsOf } from '../support/test-app';
@@ -53,7 +53,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
     it('a member cannot escalate to another city or to the police: 404, nothing written, not a byte sent', async () => {
       const dushanbeAids = await seedFacility(t, 'DSH', { type: 'aids_centre', contactEmails: ['aids@dushanbe.test'] });
       const police = await seedFacility(t, 'BKH', { type: 'law_enforcement', contactEmails: ['police@bokhtar.test'] });
-      const complaint = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: police.id, category: 'police_interference' });
+      const complaint = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: police.id, category: 'police_interference' });
       for (const f of [dushanbeAids, police]) {
         const res = await escalate(complaint.id, f.id).expect(404);
         expect(res.body.message).toBe('Facility not found');
@@ -78,13 +78,15 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
     });
 
     it('an admin may escalate anywhere, but identity never goes to the police', async () => {
+      // The complainant named the police and ticked "may know who I am"; an admin takes it there from another city's complaint too.
       const police = await seedFacility(t, 'DSH', { type: 'law_enforcement', contactEmails: ['police@dushanbe.test'] });
-      const complaint = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: police.id });
+      const complaint = await givenComplaint(t, 'DSH', { contact: CONTACT, disclose: true, facilityId: police.id });
+      const bokhtar = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: true });
+      expect((await escalate(bokhtar.id, police.id, t.adminToken).expect(202)).body.identityDisclosed).toBe(false);
       const res = await escalate(complaint.id, police.id, t.adminToken).expect(202);
       expect(res.body.identityDisclosed).toBe(false);
-      await smtp.waitFor(() => mailsTo('police@dushanbe.test').length === 1);
-      const mail = mailsTo('police@dushanbe.test')[0];
-      for (const secret of [PHONE, EMAIL, OTHER]) expect(mail.raw).not.toContain(secret);
+      await smtp.waitFor(() => mailsTo('police@dushanbe.test').length === 2);
+      for (const mail of mailsTo('police@dushanbe.test')) for (const secret of [PHONE, EMAIL, OTHER]) expect(mail.raw).not.toContain(secret);
     });
   });
 
@@ -93,7 +95,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
       const clinic = await seedFacility(t, 'BKH', { type: 'aids_centre', language: 'en', contactEmails: ['named@clinic.test'] });
       const otherClinic = await seedFacility(t, 'BKH', { type: 'aids_centre', language: 'en', contactEmails: ['other@clinic.test'] });
       const authority = await seedFacility(t, 'BKH', { type: 'authority', language: 'en', contactEmails: ['health@bokhtar.test'] });
-      const consented = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: clinic.id });
+      const consented = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: clinic.id });
 
       // Before sending, the draft says what will happen.
       const web = await webLogin(t, member.email, STAFF_PASSWORD);
@@ -111,7 +113,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
       expect(named.body.identityDisclosed).toBe(true);
       const toAuthority = await escalate(consented.id, authority.id, t.adminToken).expect(202);
       expect(toAuthority.body.identityDisclosed).toBe(false);
-      const noConsent = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: false, facilityId: clinic.id });
+      const noConsent = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: false, facilityId: clinic.id });
       expect((await escalate(noConsent.id, clinic.id).expect(202)).body.identityDisclosed).toBe(false);
 
       await smtp.waitFor(() => mailsTo('named@clinic.test').length === 2 && mailsTo('other@clinic.test').length === 1 && mailsTo('health@bokhtar.test').length === 1);
@@ -130,7 +132,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
     it('the ladder never carries identity up: the authority above gets the case, not the person', async () => {
       const authority = await seedFacility(t, 'BKH', { type: 'authority', language: 'en', contactEmails: ['rung2@health.test'], slaDays: 5 });
       const site = await seedFacility(t, 'BKH', { type: 'ost_site', language: 'en', contactEmails: ['rung1@site.test'], slaDays: 2, parentId: authority.id });
-      const complaint = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: site.id });
+      const complaint = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: true, facilityId: site.id });
       const res = await escalate(complaint.id, site.id).expect(202);
       expect(res.body.identityDisclosed).toBe(true);
       await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
@@ -154,7 +156,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
   describe('facility-safe summary', () => {
     it('is offered from a neutral template in the facility language, never from the complaint', async () => {
       const tgSite = await seedFacility(t, 'BKH', { type: 'aids_centre', language: 'tg', name: 'Маркази ВНМО Бохтар' });
-      const complaint = await seedComplaint(t, 'BKH', { category: 'confidentiality_breach', description: DESCRIPTION, contact: CONTACT, facilityId: tgSite.id });
+      const complaint = await givenComplaint(t, 'BKH', { category: 'confidentiality_breach', description: DESCRIPTION, contact: CONTACT, facilityId: tgSite.id });
       const draft = await t.http().get(`/api/v1/complaints/${complaint.id}/escalations/draft?facilityId=${tgSite.id}`).set(bearer(member.token)).expect(200);
       expect(draft.body.language).toBe('tg');
       expect(draft.body.summary).toContain('Маркази ВНМО Бохтар');
@@ -169,7 +171,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
 
     it('refuses (422) a summary that copies 40+ characters of the complaint or contains her contact, and the page says why', async () => {
       const site = await seedFacility(t, 'BKH', { type: 'aids_centre', language: 'ru' });
-      const complaint = await seedComplaint(t, 'BKH', { category: 'confidentiality_breach', description: DESCRIPTION, contact: CONTACT });
+      const complaint = await givenComplaint(t, 'BKH', { category: 'confidentiality_breach', description: DESCRIPTION, contact: CONTACT });
       const copied = `Жалоба: ${DESCRIPTION.slice(0, 60)}`;
       const r1 = await escalate(complaint.id, site.id, member.token, copied).expect(422);
       expect(r1.body).toMatchObject({ field: 'summary', reason: 'copies_complaint' });
@@ -195,7 +197,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
   describe('response links', () => {
     async function escalatedWithLink(opts: { consent?: boolean } = {}) {
       const site = await seedFacility(t, 'BKH', { type: 'aids_centre', language: 'en', contactEmails: [`site-${Date.now()}-${Math.random()}@links.test`] });
-      const complaint = await seedComplaint(t, 'BKH', { contact: CONTACT, disclose: opts.consent ?? true, facilityId: site.id });
+      const complaint = await givenComplaint(t, 'BKH', { contact: CONTACT, disclose: opts.consent ?? true, facilityId: site.id });
       const res = await escalate(complaint.id, site.id).expect(202);
       await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
       const token = linkToken(smtp.byMessageId(`esc-${res.body.id}-initial`)[0].text);
@@ -251,7 +253,7 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
   describe('facility admins see their facility steps only, and no server text anywhere', () => {
     it('hides council notices and other rungs; stores the SMTP reply as code and class', async () => {
       const site = await seedFacility(t, 'BKH', { type: 'ost_site', contactEmails: ['full@site.test'] });
-      const complaint = await seedComplaint(t, 'BKH');
+      const complaint = await givenComplaint(t, 'BKH');
       smtp.rejectRecipients.add('full@site.test');
       smtp.rejectText = `Mailbox full; forward to ${member.email} please`;
       try {
@@ -291,8 +293,8 @@ describe('identity flows: escalation scope, disclosure, neutral summaries, dead 
 
   describe('contact reveal', () => {
     it('needs the complainant’s mayContact; otherwise an admin only, with a written reason kept in the audit trail', async () => {
-      const allowed = await seedComplaint(t, 'BKH', { contact: CONTACT, mayContact: true });
-      const refused = await seedComplaint(t, 'BKH', { contact: CONTACT, mayContact: false });
+      const allowed = await givenComplaint(t, 'BKH', { contact: CONTACT, mayContact: true });
+      const refused = await givenComplaint(t, 'BKH', { contact: CONTACT, mayContact: false });
       const reveal = (id: number, token: string, body: Record<string, unknown> = {}) =>
         t.http().post(`/api/v1/complaints/${id}/contact/reveal`).set(bearer(token)).send(body);
 

@@ -11,7 +11,7 @@ import { tokenAad } from '../../src/escalations/response-links';
 import { EncryptionKey } from '../../src/keys/encryption-key.entity';
 import { CIPHER_PURPOSES, KeyRing, keyRingFor } from '../../src/keys/key-ring';
 import { ROTATION_TARGETS } from '../../src/keys/key-rotation.service';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, cityByCode, seedFacility, seedMember } from '../support/fixtures';
 import { STATE_DIR } from '../support/global-setup';
 import { EntryProcess } from '../support/service-process';
@@ -73,7 +73,7 @@ describe(`key rotation on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 11, it
       const member = await seedMember(a, 'BKH');
       const facility = await seedFacility(a, 'BKH', { contactEmails: ['site@facility.test'] });
       for (let i = 0; i < 5; i++) {
-        const c = await seedComplaint(a, 'BKH');
+        const c = await givenComplaint(a, 'BKH');
         const res = await a.http().post(`/api/v1/complaints/${c.id}/escalations`).set(bearer(member.token)).send({ facilityId: facility.id, summary: 'Clients wait two hours at the window.' }).expect(202);
         escalationIds.push(res.body.id);
       }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { STATE_DIR } from '../support/global-setup';
 import { freePort } from '../support/queue-redis';
@@ -85,7 +85,7 @@ describe('start-up refusals and private files (issue 11)', () => {
       });
       const member = await seedMember(api, 'BKH');
       const facility = await seedFacility(api, 'BKH', { contactEmails: ['site@facility.test'] });
-      const complaint = await seedComplaint(api, 'BKH');
+      const complaint = await givenComplaint(api, 'BKH');
       await api.http().post(`/api/v1/complaints/${complaint.id}/escalations`).set(bearer(member.token)).send({ facilityId: facility.id, summary: 'Clients wait two hours at the window.' }).expect(202);
       const outbox = join(dir, 'outbox');
       const deadline = Date.now() + 30_000;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { MailSend } from '../../src/notifications/mail-send.entity';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { bearer, cityByCode, seedFacility, seedMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
 import { createTestApp, createTestDatabase, TestApp, usePostgres } from '../support/test-app';
@@ -38,7 +38,7 @@ describe(`API and a separate worker on one ${usePostgres ? 'PostgreSQL' : 'SQLit
     const facility = await seedFacility(api, 'BKH', { contactEmails: ['director@site.test'] });
     const cityId = (await cityByCode(api, 'BKH')).city.id;
     const complaints: Complaint[] = [];
-    for (let i = 0; i < 60; i++) complaints.push(await seedComplaint(api, 'BKH'));
+    for (let i = 0; i < 60; i++) complaints.push(await givenComplaint(api, 'BKH'));
 
     // Escalations and public submissions on the API while the worker claims and marks sends.
     const escalations = complaints.map((c) =>

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../src/auth/actor';
 import { ComplaintEvent } from '../../src/complaints/complaint-event.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { UnitOfWork } from '../../src/database/unit-of-work';
-import { seedComplaint } from '../support/escalation-fixtures';
+import { givenComplaint } from '../support/escalation-fixtures';
 import { createTestApp, TestApp, usePostgres } from '../support/test-app';
 
 /** The write path on the real database layer (serialised SQLite writes, or PostgreSQL). */
@@ -65,7 +65,7 @@ describe(`unit of work and batched commands (${usePostgres ? 'PostgreSQL' : 'SQL
   });
 
   it('writes appended rows only at commit, parents before the rows that refer to them', async () => {
-    const base = await seedComplaint(t, 'BKH');
+    const base = await givenComplaint(t, 'BKH');
     const id = await t.db.transaction(async (uow) => {
       const [reserved] = await uow.reserveIds(Complaint, 1);
       // The event is appended before its complaint, and still lands after it (foreign keys are on).
