@@ -79,8 +79,8 @@ export class ComplaintIntakeService {
     let receivedAt = now;
     if (dto.receivedAt !== undefined) {
       const today = dateInZone(now, this.config.timeZone);
-      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`);
-      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`);
+      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`, { field: 'receivedAt', reason: 'date_out_of_range' });
+      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`, { field: 'receivedAt', reason: 'date_out_of_range' });
       // A past day is stored as the start of that day in the configured zone, so it counts in the right period.
       if (dto.receivedAt !== today) receivedAt = startOfDayInZone(dto.receivedAt, this.config.timeZone);
     }
@@ -92,9 +92,9 @@ export class ComplaintIntakeService {
     const receivedDay = dateInZone(receivedAt, tz);
     if (dto.incidentDate !== undefined) {
       const today = dateInZone(this.clock.now(), tz);
-      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`);
-      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received');
-      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`);
+      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`, { field: 'incidentDate', reason: 'date_out_of_range' });
+      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received', { field: 'incidentDate', reason: 'date_out_of_range' });
+      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`, { field: 'incidentDate', reason: 'date_out_of_range' });
     }
     return this.batches.submit({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: generateTrackingCode() });
   }
@@ -113,9 +113,9 @@ export class ComplaintIntakeService {
     const accepted: { x: PendingIntake; i: number; city: City }[] = [];
     intakes.forEach((x, i) => {
       const city = cities.get(x.dto.cityId);
-      if (!city) outcomes[i] = { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)') };
+      if (!city) outcomes[i] = { refused: invalid('cityId does not name a city (see GET /api/v1/public/cities)', { field: 'cityId', reason: 'unknown_city' }) };
       else if (x.dto.facilityId !== undefined && facilities.get(x.dto.facilityId) !== city.id) {
-        outcomes[i] = { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)') };
+        outcomes[i] = { refused: invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)', { field: 'facilityId', reason: 'facility_not_in_city' }) };
       } else accepted.push({ x, i, city });
     });
     if (!accepted.length) return outcomes;
@@ -196,7 +196,7 @@ export class ComplaintIntakeService {
   /** What a bot that filled the honeypot sees: a plausible answer, nothing stored. */
   private async decoy(cityId: number): Promise<IntakeResult> {
     const city = await this.db.manager.findOne(City, { where: { id: cityId } });
-    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)');
+    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)', { field: 'cityId', reason: 'unknown_city' });
     this.logger.warn('Public complaint discarded: honeypot field was filled');
     const yy = dateInZone(this.clock.now(), this.config.timeZone).slice(2, 4);
     return { reference: `${city.code}-${yy}-${String(randomInt(1, 10_000)).padStart(4, '0')}`, trackingCode: generateTrackingCode() };
