@@ -140,6 +140,11 @@ export function assertCouncilVisible(actor: Actor, councilId: number, what = 'Co
   if (!canSeeCouncil(actor, councilId)) throw notFound(what);
 }
 
+/** Who seats members, ends terms and records trainings: the network coordinators. */
+export function canManageCouncils(actor: Actor): boolean {
+  return actor.kind === 'admin';
+}
+
 /** Filter a council or city list is held to. */
 export function councilListScope(actor: Actor): { councilId?: number; cityId?: number } {
   if (actor.kind === 'kpac_member') return { councilId: actor.councilId ?? -1, cityId: actor.cityId ?? -1 };

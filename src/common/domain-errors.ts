@@ -62,5 +62,5 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
-export const invalid = (message: string | string[], field?: string) => new DomainError('VALIDATION', message, field ? { field } : {});
+export const invalid = (message: string | string[], target?: DomainErrorTarget) => new DomainError('VALIDATION', message, target);
 export const forbidden = (message = 'You may not do this') => new DomainError('FORBIDDEN', message);

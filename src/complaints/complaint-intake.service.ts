@@ -81,8 +81,8 @@ export class ComplaintIntakeService {
     let receivedAt = now;
     if (dto.receivedAt !== undefined) {
       const today = dateInZone(now, this.config.timeZone);
-      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`, 'receivedAt');
-      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`, 'receivedAt');
+      if (dto.receivedAt > today) throw invalid(`receivedAt must not be in the future (today is ${today})`, { field: 'receivedAt', reason: 'date_out_of_range' });
+      if (dto.receivedAt < EARLIEST_DATE) throw invalid(`receivedAt must be on or after ${EARLIEST_DATE}`, { field: 'receivedAt', reason: 'date_out_of_range' });
       // A past day is stored as the start of that day in the configured zone, so it counts in the right period.
       if (dto.receivedAt !== today) receivedAt = startOfDayInZone(dto.receivedAt, this.config.timeZone);
     }
@@ -94,9 +94,9 @@ export class ComplaintIntakeService {
     const receivedDay = dateInZone(receivedAt, tz);
     if (dto.incidentDate !== undefined) {
       const today = dateInZone(this.clock.now(), tz);
-      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`, 'incidentDate');
-      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received', 'incidentDate');
-      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`, 'incidentDate');
+      if (dto.incidentDate > today) throw invalid(`incidentDate must not be in the future (today is ${today})`, { field: 'incidentDate', reason: 'date_out_of_range' });
+      if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received', { field: 'incidentDate', reason: 'date_out_of_range' });
+      if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`, { field: 'incidentDate', reason: 'date_out_of_range' });
     }
     return this.write({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: generateTrackingCode() });
   }
@@ -106,9 +106,9 @@ export class ComplaintIntakeService {
     const { cities, facilityCity } = await this.places(uow, intakes);
     return intakes.map((x) => {
       const city = cities.get(x.dto.cityId);
-      if (!city) return invalid('cityId does not name a city (see GET /api/v1/public/cities)', 'cityId');
+      if (!city) return invalid('cityId does not name a city (see GET /api/v1/public/cities)', { field: 'cityId', reason: 'unknown_city' });
       if (x.dto.facilityId !== undefined && facilityCity.get(x.dto.facilityId) !== city.id) {
-        return invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)', 'facilityId');
+        return invalid('facilityId does not name a facility in this city (see GET /api/v1/public/facilities?city=)', { field: 'facilityId', reason: 'facility_not_in_city' });
       }
       return null;
     });
@@ -198,7 +198,7 @@ export class ComplaintIntakeService {
   /** What a bot that filled the honeypot sees: a plausible answer, nothing stored. */
   private async decoy(cityId: number): Promise<IntakeResult> {
     const city = await this.db.manager.findOne(City, { where: { id: cityId } });
-    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)', 'cityId');
+    if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)', { field: 'cityId', reason: 'unknown_city' });
     this.logger.warn('Public complaint discarded: honeypot field was filled');
     return { reference: formatReference(city.code, dateInZone(this.clock.now(), this.config.timeZone), randomInt(1, 10_000)), trackingCode: generateTrackingCode() };
   }

@@ -9,7 +9,7 @@ import { Database } from '../database/database.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { Constituency } from './council.constants';
 import { Council } from './council.entity';
-import { assertCouncilVisible } from '../access/access-policy';
+import { assertCouncilVisible, councilListScope } from '../access/access-policy';
 import { CouncilsRepository } from './councils.repository';
 import { CouncilsService } from './councils.service';
 import { AddTermDto, CreateMemberDto, CreateTrainingDto, EndTermDto } from './dto/member.dto';
@@ -72,6 +72,13 @@ export class MembersService {
     return members.map((m) => this.view(m, terms.filter((t) => t.memberId === m.id), trainings.filter((t) => t.memberId === m.id), today));
   }
 
+  /** Ids and names of the members the actor's council scope covers, by name (for pickers). */
+  async names(actor: Actor): Promise<Array<{ id: number; name: string }>> {
+    const { councilId } = councilListScope(actor);
+    const rows = await this.db.manager.find(Member, { where: councilId !== undefined ? { councilId } : {}, select: { id: true, name: true }, order: { name: 'ASC' } });
+    return rows.map((m) => ({ id: m.id, name: m.name }));
+  }
+
   async get(actor: Actor, memberId: number): Promise<MemberView> {
     const member = await this.db.manager.findOne(Member, { where: { id: memberId } });
     if (!member) throw notFound('Member');
@@ -82,7 +89,7 @@ export class MembersService {
   /** Seats a new person on the council for one term starting `termStart`. */
   async create(actor: Actor, councilId: number, dto: CreateMemberDto): Promise<MemberView> {
     const name = dto.name.trim();
-    if (!name) throw invalid('name must not be blank');
+    if (!name) throw invalid('name must not be blank', { field: 'name', reason: 'required' });
     return this.db.transaction(async (uow) => {
       const em = uow.em;
       const council = await this.repo.lockCouncil(em, councilId);
@@ -112,7 +119,7 @@ export class MembersService {
         );
       }
       const constituency = dto.constituency ?? own[own.length - 1]?.constituency;
-      if (!constituency) throw invalid('constituency is required: this member has no earlier term to take it from');
+      if (!constituency) throw invalid('constituency is required: this member has no earlier term to take it from', { field: 'constituency', reason: 'required' });
       await this.checkSeat(em, council, dto.termStart);
       await this.insertTerm(uow, actor, council, member, constituency, dto.termStart, termEnd);
       return this.load(em, member);
@@ -160,7 +167,7 @@ export class MembersService {
 
   async addTraining(actor: Actor, memberId: number, dto: CreateTrainingDto): Promise<{ id: number; memberId: number; topic: string; date: string }> {
     const topic = dto.topic.trim();
-    if (!topic) throw invalid('topic must not be blank');
+    if (!topic) throw invalid('topic must not be blank', { field: 'topic', reason: 'required' });
     return this.db.transaction(async (uow) => {
       const em = uow.em;
       const member = await em.findOne(Member, { where: { id: memberId } });

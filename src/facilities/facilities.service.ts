@@ -76,7 +76,7 @@ export class FacilitiesService {
 
   async create(actor: Actor, dto: CreateFacilityDto): Promise<FacilityDetail> {
     const name = dto.name.trim();
-    if (name.length < 2) throw invalid('name must be at least 2 characters');
+    if (name.length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short' });
     return this.db.transaction(async (uow) => {
       const em = uow.em;
       await this.repo.lockLadder(em);
@@ -116,7 +116,7 @@ export class FacilitiesService {
       if (!facility) throw notFound('Facility');
       const changed: string[] = [];
       if (dto.name !== undefined && dto.name.trim() !== facility.name) {
-        if (dto.name.trim().length < 2) throw invalid('name must be at least 2 characters');
+        if (dto.name.trim().length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short' });
         facility.name = dto.name.trim();
         changed.push('name');
       }
@@ -182,14 +182,14 @@ export class FacilitiesService {
   }
 
   private async checkCity(em: EntityManager, cityId: number): Promise<void> {
-    if (!(await em.exists(City, { where: { id: cityId } }))) throw invalid(`cityId ${cityId} does not exist`);
+    if (!(await em.exists(City, { where: { id: cityId } }))) throw invalid(`cityId ${cityId} does not exist`, { field: 'cityId', reason: 'unknown' });
   }
 
   private async checkParent(em: EntityManager, parentId: number): Promise<Facility> {
     const parent = await em.findOne(Facility, { where: { id: parentId } });
-    if (!parent) throw invalid(`parentId ${parentId} does not exist`);
+    if (!parent) throw invalid(`parentId ${parentId} does not exist`, { field: 'parentId', reason: 'unknown' });
     if (parent.type !== 'authority') {
-      throw invalid(`parentId ${parentId} is of type ${parent.type}; the next rung of the ladder must be a facility of type authority`);
+      throw invalid(`parentId ${parentId} is of type ${parent.type}; the next rung of the ladder must be a facility of type authority`, { field: 'parentId' });
     }
     return parent;
   }

@@ -42,10 +42,10 @@ const view = (u: User): UserView => ({
 
 /** The member / facility a role needs, as on creation: each link only with its own role. */
 function checkRoleLinks(dto: { role: Role; memberId?: number; facilityId?: number }): void {
-  if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account');
-  if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account');
-  if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts');
-  if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts');
+  if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account', { field: 'memberId', reason: 'required' });
+  if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account', { field: 'facilityId', reason: 'required' });
+  if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts', { field: 'memberId' });
+  if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts', { field: 'facilityId' });
 }
 
 @Injectable()
@@ -98,8 +98,8 @@ export class UsersService implements OnApplicationBootstrap {
     const duplicate = 'An account with this e-mail already exists';
     return conflictOnDuplicate(() => this.db.transaction(async (uow) => {
       const em = uow.em;
-      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
-      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
+      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`, { field: 'memberId', reason: 'unknown' });
+      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`, { field: 'facilityId', reason: 'unknown' });
       if (await em.findOne(User, { where: { email } })) throw conflict(duplicate);
       const user = await em.save(
         User,
@@ -138,8 +138,8 @@ export class UsersService implements OnApplicationBootstrap {
       const em = uow.em;
       const user = await em.findOne(User, { where: { id } });
       if (!user) throw notFound('User');
-      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`);
-      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`);
+      if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`, { field: 'memberId', reason: 'unknown' });
+      if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`, { field: 'facilityId', reason: 'unknown' });
       const changed: string[] = [];
       if (dto.active !== undefined && dto.active !== user.active) {
         user.active = dto.active;

@@ -1,212 +1,150 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AuditRepository } from '../audit/audit.repository';
 import { Public } from '../auth/auth.decorators';
-import { City } from '../councils/city.entity';
-import { CouncilsService } from '../councils/councils.service';
-import { Member } from '../councils/member.entity';
-import { Database } from '../database/database.service';
-import { FacilitiesService } from '../facilities/facilities.service';
-import { UsersService } from '../users/users.service';
-import { Facility } from '../facilities/facility.entity';
-import { WebExceptionFilter } from './web-exception.filter';
-import { formInt, formString } from './web-forms';
-import { CreateUserDto, UpdateUserDto } from '../users/create-user.dto';
-import { CreateFacilityDto, UpdateFacilityDto } from '../facilities/dto/facility.dto';
 import { ParseIdPipe } from '../common/parse-id.pipe';
-import { CreateMemberDto } from '../councils/dto/member.dto';
+import { AddTermDto, CreateMemberDto, CreateTrainingDto, EndTermDto } from '../councils/dto/member.dto';
 import { MembersService } from '../councils/members.service';
-import { FACILITY_TYPES, LANGUAGES } from '../facilities/facility.constants';
-import { CONSTITUENCIES } from '../councils/council.constants';
-import { ROLES } from '../users/user.constants';
+import { CreateFacilityDto, UpdateFacilityDto } from '../facilities/dto/facility.dto';
+import { FacilitiesService, FacilityDetail } from '../facilities/facilities.service';
+import { CreateUserDto, UpdateUserDto } from '../users/create-user.dto';
+import { UsersService } from '../users/users.service';
+import { AdminViews } from './admin-views.service';
+import { DashboardViews } from './dashboard-views.service';
+import { MemberViews } from './member-views.service';
+import { attempt, FieldErrors, FormWords, STAFF_FORM, STAFF_RECORD_FORM } from './web-errors';
+import { WebExceptionFilter } from './web-exception.filter';
+import { formDay, formInt, formString, hasErrors } from './web-forms';
+import { FormState, WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
-import { FieldErrors, refusalOf } from './web-errors';
-import { WebRenderer, WebRequest } from './web-renderer.service';
 import { StaffPage, WebGuard } from './web.guard';
 
-/** Network coordinators: councils, facilities and the ladder, accounts, audit trail (the dashboard: dashboard-pages.controller.ts). */
+type FormBody = Record<string, unknown>;
+
+/**
+ * Network coordinators: the dashboard, councils and their members (every council form, those on
+ * the council page too), facilities and the ladder, accounts, the audit trail.
+ */
 @ApiExcludeController()
 @Public()
 @UseGuards(WebGuard)
 @UseFilters(WebExceptionFilter)
 @StaffPage('admin')
-@Controller('admin')
+@Controller()
 export class AdminPagesController {
   constructor(
     private readonly renderer: WebRenderer,
-    private readonly councils: CouncilsService,
+    private readonly views: AdminViews,
+    private readonly memberViews: MemberViews,
+    private readonly dashboards: DashboardViews,
+    private readonly members: MembersService,
     private readonly facilities: FacilitiesService,
     private readonly users: UsersService,
-    private readonly db: Database,
-    private readonly members: MembersService,
-    private readonly audit: AuditRepository,
   ) {}
 
-  @Get('councils')
+  @Get('admin/dashboard')
+  async dashboard(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') from?: string, @Query('to') to?: string) {
+    const data = await this.dashboards.dashboard(req.actor!, this.renderer.lang(req), '/admin/dashboard', formDay(from), formDay(to));
+    return this.renderer.render(req, reply, 'dashboard', data);
+  }
+
+  @Get('admin/councils')
   councilsPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return this.renderCouncils(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+    return this.councilsForm(req, reply, { flash: done ? 'case.done' : undefined });
   }
 
-  private async renderCouncils(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
-    const list = await this.councils.list(req.actor!);
-    return this.renderer.render(req, reply, 'admin-councils', { councils: list, constituencies: CONSTITUENCIES, values, errors, flash, refusal }, status);
+  private async councilsForm(req: WebRequest, reply: FastifyReply, state: FormState) {
+    return this.renderer.renderForm(req, reply, 'admin-councils', await this.views.councilList(req.actor!), state);
   }
 
-  @Post('members')
-  async addMember(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+  @Post('admin/members')
+  async addMember(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
     const councilId = formInt(body.councilId);
     const { dto, errors } = await validateForm(CreateMemberDto, { name: formString(body.name).trim(), constituency: formString(body.constituency), termStart: formString(body.termStart) });
     if (!councilId) errors['councilId'] = 'validation.required';
-    if (Object.keys(errors).length) return this.renderCouncils(req, reply, body, errors, 400);
-    try {
-      await this.members.create(req.actor!, councilId!, dto);
-    } catch (err) {
-      const refused = refusalOf(err);
-      return this.renderCouncils(req, reply, body, { form: 'admin.refused' }, refused.status, undefined, refused.message);
-    }
+    if (hasErrors(errors)) return this.councilsForm(req, reply, { values: body, errors, status: 400 });
+    const { refused } = await attempt(() => this.members.create(req.actor!, councilId!, dto), STAFF_FORM);
+    if (refused) return this.councilsForm(req, reply, { values: body, ...refused });
     return reply.redirect('/admin/councils?done=1', 303);
   }
 
-  @Get('facilities')
+  @Post('staff/council/end')
+  async endTerm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    const { dto, errors } = await validateForm(EndTermDto, { reason: formString(body.reason), endedOn: formString(body.endedOn) });
+    return this.memberForm(req, reply, body, 'end', errors, (memberId) => this.members.end(req.actor!, memberId, dto));
+  }
+
+  @Post('staff/council/training')
+  async addTraining(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    const { dto, errors } = await validateForm(CreateTrainingDto, { topic: formString(body.topic).trim(), date: formString(body.date) });
+    return this.memberForm(req, reply, body, 'training', errors, (memberId) => this.members.addTraining(req.actor!, memberId, dto));
+  }
+
+  @Post('staff/council/renew')
+  async renewTerm(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    // A renewal is a new term of the same member; the constituency carries over from the last term.
+    const { dto, errors } = await validateForm(AddTermDto, { termStart: formString(body.termStart) });
+    return this.memberForm(req, reply, body, 'renew', errors, (memberId) => this.members.addTerm(req.actor!, memberId, dto));
+  }
+
+  /** The three forms of the council page (end a term early, record a training, renew a term); their fields are named `which.field`. */
+  private async memberForm(req: WebRequest, reply: FastifyReply, body: FormBody, which: string, dtoErrors: FieldErrors, run: (memberId: number) => Promise<unknown>) {
+    const councilId = formInt(body.councilId);
+    if (!councilId) return reply.redirect('/admin/councils', 303);
+    const memberId = formInt(body.memberId);
+    const errors = { ...dtoErrors };
+    if (!memberId) errors.memberId = 'validation.required';
+    const { refused } = hasErrors(errors) ? { refused: { errors, status: 400 } } : await attempt(() => run(memberId!), STAFF_FORM);
+    if (!refused) return reply.redirect(`/staff/council?id=${councilId}&done=1`, 303);
+    const data = await this.memberViews.council(req.actor!, councilId);
+    return this.renderer.renderForm(req, reply, 'council', { ...data, which }, { values: body, ...refused, errors: prefixed(refused.errors, which) });
+  }
+
+  @Get('admin/facilities')
   facilitiesPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return this.renderFacilities(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+    return this.facilitiesForm(req, reply, { flash: done ? 'case.done' : undefined });
   }
 
-  private async renderFacilities(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
-    const list = await this.facilities.list(req.actor!, {});
-    const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
-    return this.renderer.render(
-      req,
-      reply,
-      'admin-facilities',
-      {
-        facilities: list,
-        byId: new Map(list.map((f) => [f.id, f])),
-        cities,
-        cityById: new Map(cities.map((c) => [c.id, c])),
-        types: FACILITY_TYPES,
-        languages: LANGUAGES,
-        values,
-        errors,
-        flash,
-        refusal,
-      },
-      status,
-    );
+  private async facilitiesForm(req: WebRequest, reply: FastifyReply, state: FormState) {
+    return this.renderer.renderForm(req, reply, 'admin-facilities', await this.views.facilityList(req.actor!), state);
   }
 
-  @Post('facilities')
-  async addFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
-    const emails = formString(body.contactEmails)
-      .split(/[\s,;]+/)
-      .filter(Boolean);
-    const { dto, errors } = await validateForm(CreateFacilityDto, {
-      name: formString(body.name).trim(),
-      cityId: formInt(body.cityId),
-      type: formString(body.type),
-      contactEmails: emails,
-      language: formString(body.language),
-      slaDays: formInt(body.slaDays),
-      parentId: formInt(body.parentId),
-    });
-    if (Object.keys(errors).length) return this.renderFacilities(req, reply, body, errors, 400);
-    try {
-      await this.facilities.create(req.actor!, dto);
-    } catch (err) {
-      const refused = refusalOf(err);
-      return this.renderFacilities(req, reply, body, { form: 'admin.refused' }, refused.status, undefined, refused.message);
-    }
+  @Post('admin/facilities')
+  async addFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    const { dto, errors } = await validateForm(CreateFacilityDto, { ...facilityForm(body), parentId: formInt(body.parentId) });
+    if (hasErrors(errors)) return this.facilitiesForm(req, reply, { values: body, errors, status: 400 });
+    const { refused } = await attempt(() => this.facilities.create(req.actor!, dto), STAFF_FORM);
+    if (refused) return this.facilitiesForm(req, reply, { values: body, ...refused });
     return reply.redirect('/admin/facilities?done=1', 303);
   }
 
-  @Get('facilities/:id/edit')
+  @Get('admin/facilities/:id/edit')
   async editFacilityPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
-    const f = await this.facilities.get(req.actor!, id);
-    const values = { name: f.name, cityId: f.cityId, type: f.type, parentId: f.parentId ?? '', contactEmails: f.contactEmails.join(', '), language: f.language, slaDays: f.slaDays };
-    return this.renderEditFacility(req, reply, id, values, {});
+    const data = await this.views.facilityEdit(req.actor!, id);
+    return this.renderer.renderForm(req, reply, 'admin-facility-edit', data, { values: facilityValues(data.facility) });
   }
 
-  private async renderEditFacility(req: WebRequest, reply: FastifyReply, id: number, values: Record<string, unknown>, errors: FieldErrors, status = 200, refusal?: string) {
-    const facility = await this.facilities.get(req.actor!, id);
-    const list = await this.facilities.list(req.actor!, {});
-    const cities = await this.db.manager.find(City, { order: { name: 'ASC' } });
-    return this.renderer.render(
-      req,
-      reply,
-      'admin-facility-edit',
-      {
-        facility,
-        // The service refuses cycles and non-authority parents; the list only offers the likely choices.
-        parents: list.filter((f) => f.type === 'authority' && f.id !== id),
-        cities,
-        types: FACILITY_TYPES,
-        languages: LANGUAGES,
-        values,
-        errors,
-        refusal,
-      },
-      status,
-    );
-  }
-
-  @Post('facilities/:id')
-  async updateFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
-    const emails = formString(body.contactEmails)
-      .split(/[\s,;]+/)
-      .filter(Boolean);
+  @Post('admin/facilities/:id')
+  async updateFacility(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: FormBody) {
     const parentRaw = formString(body.parentId).trim();
-    const { dto, errors } = await validateForm(UpdateFacilityDto, {
-      name: formString(body.name).trim(),
-      cityId: formInt(body.cityId),
-      type: formString(body.type),
-      contactEmails: emails,
-      language: formString(body.language),
-      slaDays: formInt(body.slaDays),
-      // An empty choice removes the parent (top of the ladder); anything unreadable is reported, not dropped.
-      parentId: parentRaw === '' ? null : (formInt(parentRaw) ?? parentRaw),
-    });
-    if (Object.keys(errors).length) return this.renderEditFacility(req, reply, id, body, errors, 400);
-    try {
-      await this.facilities.update(req.actor!, id, dto);
-    } catch (err) {
-      const refused = refusalOf(err, { keepNotFound: true });
-      return this.renderEditFacility(req, reply, id, body, { form: 'admin.refused' }, refused.status, refused.message);
-    }
-    return reply.redirect('/admin/facilities?done=1', 303);
+    // An empty choice removes the parent (top of the ladder); anything unreadable is reported, not dropped.
+    const { dto, errors } = await validateForm(UpdateFacilityDto, { ...facilityForm(body), parentId: parentRaw === '' ? null : (formInt(parentRaw) ?? parentRaw) });
+    const { refused } = hasErrors(errors) ? { refused: { errors, status: 400 } } : await attempt(() => this.facilities.update(req.actor!, id, dto), STAFF_RECORD_FORM);
+    if (!refused) return reply.redirect('/admin/facilities?done=1', 303);
+    return this.renderer.renderForm(req, reply, 'admin-facility-edit', await this.views.facilityEdit(req.actor!, id), { values: body, ...refused });
   }
 
-  @Get('users')
+  @Get('admin/users')
   usersPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
-    return this.renderUsers(req, reply, {}, {}, 200, done ? 'case.done' : undefined);
+    return this.usersForm(req, reply, { flash: done ? 'case.done' : undefined });
   }
 
-  private async renderUsers(req: WebRequest, reply: FastifyReply, values: Record<string, unknown>, errors: FieldErrors, status = 200, flash?: string, refusal?: string) {
-    const list = await this.users.list();
-    const members = await this.db.manager.find(Member, { select: { id: true, name: true }, order: { name: 'ASC' } });
-    const facilities = await this.db.manager.find(Facility, { select: { id: true, name: true }, order: { name: 'ASC' } });
-    return this.renderer.render(
-      req,
-      reply,
-      'admin-users',
-      {
-        users: list,
-        members,
-        facilities,
-        roles: ROLES,
-        memberName: new Map(members.map((m) => [m.id, m.name])),
-        facilityName: new Map(facilities.map((f) => [f.id, f.name])),
-        values,
-        errors,
-        flash,
-        refusal,
-      },
-      status,
-    );
+  private async usersForm(req: WebRequest, reply: FastifyReply, state: FormState) {
+    return this.renderer.renderForm(req, reply, 'admin-users', await this.views.accounts(req.actor!), state);
   }
 
-  @Post('users')
-  async addUser(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
+  @Post('admin/users')
+  async addUser(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
     const role = formString(body.role);
     const { dto, errors } = await validateForm(CreateUserDto, {
       email: formString(body.email).trim(),
@@ -216,46 +154,56 @@ export class AdminPagesController {
       facilityId: role === 'facility_admin' ? formInt(body.facilityId) : undefined,
     });
     const { password: _omit, ...kept } = body;
-    if (Object.keys(errors).length) return this.renderUsers(req, reply, kept, errors, 400);
-    try {
-      await this.users.create(req.actor!, dto);
-    } catch (err) {
-      const refused = refusalOf(err);
-      return this.renderUsers(req, reply, kept, { form: 'admin.refused' }, refused.status, undefined, refused.message);
-    }
-    return reply.redirect('/admin/users?done=1', 303);
+    if (hasErrors(errors)) return this.usersForm(req, reply, { values: kept, errors, status: 400 });
+    return this.accountAction(req, reply, () => this.users.create(req.actor!, dto), STAFF_FORM, kept);
   }
 
-  @Post('users/:id/active')
-  async setUserActive(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: Record<string, unknown>) {
+  @Post('admin/users/:id/active')
+  async setUserActive(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number, @Body() body: FormBody) {
     const raw = formString(body.active);
     const { dto, errors } = await validateForm(UpdateUserDto, { active: raw === 'true' ? true : raw === 'false' ? false : raw });
-    if (Object.keys(errors).length) return this.renderUsers(req, reply, {}, { form: 'validation.invalid' }, 400);
-    try {
-      await this.users.update(req.actor!, id, dto);
-    } catch (err) {
-      const refused = refusalOf(err, { keepNotFound: true });
-      return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, refused.status, undefined, refused.message);
-    }
-    return reply.redirect('/admin/users?done=1', 303);
+    if (hasErrors(errors)) return this.usersForm(req, reply, { errors: { form: 'validation.invalid' }, status: 400 });
+    return this.accountAction(req, reply, () => this.users.update(req.actor!, id, dto), STAFF_RECORD_FORM);
   }
 
   /** A lost phone: the account's second factor goes (audited), and it sets one up again at its next login. */
-  @Post('users/:id/2fa/reset')
-  async resetSecondFactor(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
-    try {
-      await this.users.resetSecondFactor(req.actor!, id);
-    } catch (err) {
-      const refused = refusalOf(err, { keepNotFound: true });
-      return this.renderUsers(req, reply, {}, { form: 'admin.refused' }, refused.status, undefined, refused.message);
-    }
+  @Post('admin/users/:id/2fa/reset')
+  resetSecondFactor(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {
+    return this.accountAction(req, reply, () => this.users.resetSecondFactor(req.actor!, id), STAFF_RECORD_FORM);
+  }
+
+  private async accountAction(req: WebRequest, reply: FastifyReply, run: () => Promise<unknown>, form: FormWords, values: FormBody = {}) {
+    const { refused } = await attempt(run, form);
+    if (refused) return this.usersForm(req, reply, { values, ...refused });
     return reply.redirect('/admin/users?done=1', 303);
   }
 
-  @Get('audit')
+  @Get('admin/audit')
   async auditPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('cursor') cursor?: string) {
-    const page = await this.audit.find({ cursor: formInt(cursor), limit: 100 });
-    return this.renderer.render(req, reply, 'admin-audit', { items: page.items, nextCursor: page.nextCursor });
+    return this.renderer.render(req, reply, 'admin-audit', await this.views.auditTrail(formInt(cursor)));
   }
 }
 
+/** The fields the new-facility and edit forms share, shaped as the DTOs take them. */
+function facilityForm(body: FormBody) {
+  return {
+    name: formString(body.name).trim(),
+    cityId: formInt(body.cityId),
+    type: formString(body.type),
+    contactEmails: formString(body.contactEmails)
+      .split(/[\s,;]+/)
+      .filter(Boolean),
+    language: formString(body.language),
+    slaDays: formInt(body.slaDays),
+  };
+}
+
+/** A facility as its edit form shows it. */
+function facilityValues(f: FacilityDetail): Record<string, unknown> {
+  return { name: f.name, cityId: f.cityId, type: f.type, parentId: f.parentId ?? '', contactEmails: f.contactEmails.join(', '), language: f.language, slaDays: f.slaDays };
+}
+
+/** Field names as the council page's forms name them (`end.reason`); the line above the forms stays. */
+function prefixed(errors: FieldErrors, which: string): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k === 'form' ? k : `${which}.${k}`, v]));
+}

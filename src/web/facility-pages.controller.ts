@@ -4,18 +4,21 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
-import { DomainError, notFound } from '../common/domain-errors';
+import { notFound } from '../common/domain-errors';
 import { RespondByLinkDto, RespondDto, TOKEN_RE } from '../escalations/escalation.dto';
 import { EscalationLinkService, LinkView } from '../escalations/escalation-link.service';
 import { EscalationsRepository } from '../escalations/escalations.repository';
 import { EscalationsService } from '../escalations/escalations.service';
-import type { FieldErrors } from './web-errors';
+import { attempt, FieldErrors, FormWords } from './web-errors';
 import { WebExceptionFilter } from './web-exception.filter';
 import { formString } from './web-forms';
 import { LANG_COOKIE, parseLang } from './web-i18n';
 import { WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { StaffPage, WebGuard } from './web.guard';
+
+/** An escalation answered meanwhile is no refusal to explain: the list shows it answered. */
+const ANSWERED_MEANWHILE: FormWords = { codes: { CONFLICT: 'error.conflict' } };
 
 /**
  * Facility administrators: the page behind the e-mailed link (GET shows, changes nothing; only the
@@ -72,7 +75,7 @@ export class FacilityPagesController {
   @StaffPage('facility_admin', 'admin')
   async list(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('done') done?: string) {
     const { items } = await this.repo.list(req.actor!, { limit: 100 });
-    return this.renderer.render(req, reply, 'facility-escalations', { items, flash: done ? 'respond.thanks' : undefined, errors: {} });
+    return this.renderer.renderForm(req, reply, 'facility-escalations', { items }, { flash: done ? 'respond.thanks' : undefined });
   }
 
   @Post('facility/escalations/:id/respond')
@@ -82,14 +85,11 @@ export class FacilityPagesController {
     const { dto, errors } = await validateForm(RespondDto, { response });
     if (Object.keys(errors).length) {
       const { items } = await this.repo.list(req.actor!, { limit: 100 });
-      return this.renderer.render(req, reply, 'facility-escalations', { items, errors: { [`response-${id}`]: response.trim() ? 'validation.generic' : 'validation.required' }, values: { [`response-${id}`]: response } }, 400);
+      const errors = { [`response-${id}`]: response.trim() ? 'validation.generic' : 'validation.required' };
+      return this.renderer.renderForm(req, reply, 'facility-escalations', { items }, { errors, values: { [`response-${id}`]: response }, status: 400 });
     }
-    try {
-      await this.escalations.respondAsStaff(req.actor!, id, dto.response);
-    } catch (err) {
-      if (err instanceof DomainError && err.code === 'CONFLICT') return reply.redirect('/facility', 303);
-      throw err;
-    }
-    return reply.redirect('/facility?done=1', 303);
+    const { refused } = await attempt(() => this.escalations.respondAsStaff(req.actor!, id, dto.response), ANSWERED_MEANWHILE);
+    // Answered meanwhile (through the link, or by a colleague): the list shows how it stands now.
+    return reply.redirect(refused ? '/facility' : '/facility?done=1', 303);
   }
 }

@@ -1,3 +1,6 @@
+import { AGE_GROUPS, CATEGORIES, GENDERS, KEY_POPULATIONS, RESPONSIBLE_PARTY_TYPES } from '../complaints/complaint.constants';
+import type { FieldErrors } from './web-errors';
+
 /** Form bodies arrive as strings, or arrays of strings for repeated names; these helpers read them safely. */
 
 export function formString(v: unknown): string {
@@ -18,6 +21,12 @@ export function formList(v: unknown): string[] {
 export function formInt(v: unknown): number | undefined {
   const s = formString(v).trim();
   return /^\d{1,9}$/.test(s) ? Number(s) : undefined;
+}
+
+/** A calendar date 'YYYY-MM-DD' as a date input sends it, or undefined. */
+export function formDay(v: unknown): string | undefined {
+  const s = formString(v);
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined;
 }
 
 export function formBool(v: unknown): boolean {
@@ -64,3 +73,28 @@ export function complaintFormBody(values: ReturnType<typeof complaintFormValues>
     consents: { mayContact: values.mayContact, discloseIdentityToFacility: values.disclose },
   };
 }
+
+/** The choices of the complaint form's selects, shared by the public form and staff intake. */
+export const COMPLAINT_CHOICES = {
+  categories: CATEGORIES,
+  keyPopulations: KEY_POPULATIONS,
+  genders: GENDERS,
+  ageGroups: AGE_GROUPS,
+  parties: RESPONSIBLE_PARTY_TYPES,
+};
+
+/** The DTO's field names (contact.phone, consents.mayContact…) as the complaint form names its fields. */
+export function complaintFormErrors(errors: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(errors)) {
+    const name = k === 'contact.other' ? 'otherContact' : k.startsWith('contact.') ? k.slice(8) : k.startsWith('consents.') ? 'consents' : k;
+    out[name] ??= v;
+  }
+  return out;
+}
+
+/** The five rating questions of the feedback form. */
+export const RATINGS = ['waitingTime', 'staffAttitude', 'openingHours', 'confidentiality', 'overall'] as const;
+
+/** Whether a form came back with messages. */
+export const hasErrors = (errors: FieldErrors): boolean => Object.keys(errors).length > 0;

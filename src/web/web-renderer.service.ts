@@ -4,10 +4,20 @@ import { I18nService } from 'nestjs-i18n';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import type { FieldErrors } from './web-errors';
 import { LOCALES, resolveLang, WEB_LANGS, WebLang } from './web-i18n';
 
 export type WebRequest = FastifyRequest & { actor?: Actor; webLang?: WebLang };
 export type Translate = (key: string, args?: Record<string, unknown>) => string;
+
+/** What a page with forms shows besides its data: the values sent back, messages, a refusal, a notice. */
+export interface FormState {
+  status?: number;
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  refusal?: string;
+  flash?: string;
+}
 
 /** Renders an eta view inside the layout with what every page needs: translations, language, CSRF token, actor. */
 @Injectable()
@@ -43,6 +53,12 @@ export class WebRenderer {
       fmtPct: (x: number | null | undefined) => (x == null ? '–' : pct.format(x)),
       fmtNum: (x: number | null | undefined) => (x == null ? '–' : num.format(x)),
     };
+  }
+
+  /** A page with forms: its data, and the state of the form that was sent (a refusal's status with it). */
+  renderForm(req: WebRequest, reply: FastifyReply, view: string, data: object, state: FormState = {}): Promise<FastifyReply> {
+    const { status = 200, values = {}, errors = {}, refusal, flash } = state;
+    return this.render(req, reply, view, { ...data, values, errors, refusal, flash }, status);
   }
 
   async render(req: WebRequest, reply: FastifyReply, view: string, data: Record<string, unknown> = {}, status = 200): Promise<FastifyReply> {

@@ -45,7 +45,7 @@ export class WebGuard implements CanActivate {
     const check = (req.server as unknown as { csrfProtection: CsrfCheck }).csrfProtection;
     // The plugin answers failures itself through reply.send; catch them so the page filter can explain.
     return new Promise((resolve, reject) => {
-      const fail = () => reject(new DomainError('FORBIDDEN', 'csrf'));
+      const fail = () => reject(new DomainError('FORBIDDEN', 'The form has expired or did not come from this site', { reason: 'csrf' }));
       const probe = { unsignCookie: (v: string) => reply.unsignCookie(v), send: fail };
       check(req, probe, (err?: unknown) => (err ? fail() : resolve()));
     });

@@ -9,13 +9,16 @@ import { FacilitiesModule } from '../facilities/facilities.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
-import { ComplaintPagesController } from './complaint-pages.controller';
-import { DashboardPagesController } from './dashboard-pages.controller';
+import { AdminViews } from './admin-views.service';
+import { ComplaintPageViews } from './complaint-page-views.service';
+import { DashboardViews } from './dashboard-views.service';
 import { FacilityPagesController } from './facility-pages.controller';
+import { LoginPagesController } from './login-pages.controller';
 import { LoginStepViews } from './login-step-views';
+import { MemberPagesController } from './member-pages.controller';
+import { MemberViews } from './member-views.service';
 import { PublicPagesController } from './public-pages.controller';
-import { SecondFactorPagesController } from './second-factor-pages.controller';
-import { StaffPagesController } from './staff-pages.controller';
+import { PublicViews } from './public-views.service';
 import { WebExceptionFilter } from './web-exception.filter';
 import { LANG_COOKIE } from './web-i18n';
 import { WebRenderer } from './web-renderer.service';
@@ -48,7 +51,8 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     StatisticsModule,
     UsersModule,
   ],
-  controllers: [PublicPagesController, SecondFactorPagesController, ComplaintPagesController, StaffPagesController, FacilityPagesController, AdminPagesController, DashboardPagesController],
-  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs],
+  // One controller per audience: service users, staff login, council members, facilities, admins.
+  controllers: [PublicPagesController, LoginPagesController, MemberPagesController, FacilityPagesController, AdminPagesController],
+  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs, PublicViews, MemberViews, ComplaintPageViews, AdminViews, DashboardViews],
 })
 export class WebModule {}

@@ -1,59 +1,34 @@
-import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/auth.decorators';
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../auth/actor';
 import { OUTCOMES } from '../complaints/complaint.constants';
-import { City } from '../councils/city.entity';
-import { Database } from '../database/database.service';
+import { CouncilsService } from '../councils/councils.service';
 import { SlaStatisticsService } from '../statistics/sla-statistics.service';
 import { SUPPRESSED_KEY } from '../statistics/small-cell-suppression';
 import { StatisticsService } from '../statistics/statistics.service';
 import { Bar, columns, horizontalBars } from './svg-charts';
-import { WebExceptionFilter } from './web-exception.filter';
-import { WebRenderer, WebRequest } from './web-renderer.service';
-import { StaffPage, WebGuard } from './web.guard';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import type { WebLang } from './web-i18n';
+import { WebRenderer } from './web-renderer.service';
 
 /**
- * The statistics dashboard: national figures for admins (/admin/dashboard), their own city's for
- * council members (/staff/dashboard). Both read the statistics services as the API does, so a
- * member's charts carry the same suppression: small groups appear only as one combined bar,
- * explained under the chart, and the period is whole months.
+ * The statistics dashboard: national figures for admins, their own city's for council members.
+ * Both read the statistics services as the API does, so a member's charts carry the same
+ * suppression: small groups appear only as one combined bar, explained under the chart, and the
+ * period is whole months.
  */
-@ApiExcludeController()
-@Public()
-@UseGuards(WebGuard)
-@UseFilters(WebExceptionFilter)
-@Controller()
-export class DashboardPagesController {
+@Injectable()
+export class DashboardViews {
   constructor(
     private readonly renderer: WebRenderer,
     private readonly stats: StatisticsService,
     private readonly sla: SlaStatisticsService,
-    private readonly db: Database,
+    private readonly councils: CouncilsService,
   ) {}
 
-  @Get('admin/dashboard')
-  @StaffPage('admin')
-  admin(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') from?: string, @Query('to') to?: string) {
-    return this.dashboard(req, reply, '/admin/dashboard', from, to);
-  }
-
-  @Get('staff/dashboard')
-  @StaffPage('kpac_member')
-  member(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('from') from?: string, @Query('to') to?: string) {
-    return this.dashboard(req, reply, '/staff/dashboard', from, to);
-  }
-
-  private async dashboard(req: WebRequest, reply: FastifyReply, action: string, fromRaw?: string, toRaw?: string) {
-    const actor = req.actor!;
-    const from = DAY.test(fromRaw ?? '') ? fromRaw : undefined;
-    const to = DAY.test(toRaw ?? '') ? toRaw : undefined;
-    const lang = this.renderer.lang(req);
+  /** `action` is the page's own address, for its period form. */
+  async dashboard(actor: Actor, lang: WebLang, action: string, from?: string, to?: string) {
     const t = this.renderer.translator(lang);
     const { fmtPct, fmtNum, fmtDay } = this.renderer.formatters(lang);
-    const national = actor.kind === 'admin';
+    const national = this.stats.scope(actor, {}).cityId === null;
     const suppressedLabel = t('stats.suppressedRow');
     const rateBar = (label: string, r: { value: number | null; numerator: number | null; denominator: number | null }): Bar => ({
       label,
@@ -65,7 +40,7 @@ export class DashboardPagesController {
     const [byQuarter, bySecond, cities] = await Promise.all([
       this.stats.resolution(actor, { from, to, groupBy: 'quarter' }),
       this.stats.resolution(actor, { from, to, groupBy: second }),
-      this.db.manager.find(City),
+      this.councils.listCities(actor),
     ]);
     const cityById = new Map(cities.map((c) => [c.id, c]));
     const cityLabel = (id: unknown) => {
@@ -110,7 +85,8 @@ export class DashboardPagesController {
     const note = (bars: Bar[]) => (k !== null && bars.some((b) => b.label === suppressedLabel || b.display === '–') ? t('stats.suppressedNote', { k }) : null);
     const chart = (title: string, bars: Bar[], svg: string | null) => ({ title, svg, note: svg ? note(bars) : null });
     const period = byQuarter.period;
-    return this.renderer.render(req, reply, 'dashboard', {
+    const secondTitle = t(national ? 'admin.positiveByCity' : 'stats.positiveByFacility');
+    return {
       pageTitle: t('admin.dashboardTitle'),
       action,
       from: from ?? '',
@@ -119,16 +95,12 @@ export class DashboardPagesController {
       periodNote: period.wholeMonths ? t('stats.periodUsed', { from: period.from ? fmtDay(period.from) : '…', to: period.to ? fmtDay(period.to) : '…' }) : null,
       charts: [
         chart(t('admin.positiveByQuarter'), quarterBars, quarterBars.length ? columns(t('admin.positiveByQuarter'), quarterBars, 1) : null),
-        chart(
-          t(national ? 'admin.positiveByCity' : 'stats.positiveByFacility'),
-          secondBars,
-          secondBars.length ? horizontalBars(t(national ? 'admin.positiveByCity' : 'stats.positiveByFacility'), secondBars, 1) : null,
-        ),
+        chart(secondTitle, secondBars, secondBars.length ? horizontalBars(secondTitle, secondBars, 1) : null),
         chart(t('admin.outcomes'), outcomeBars, (o.received ?? 0) > 0 ? horizontalBars(t('admin.outcomes'), outcomeBars, outcomeMax, { colorful: true }) : null),
         chart(t('admin.sla'), slaBars, slaBars.length ? horizontalBars(t('admin.sla'), slaBars, 1) : null),
         chart(t('admin.ratings'), ratingBars, ratingBars.length ? horizontalBars(t('admin.ratings'), ratingBars, 5) : null),
       ],
-    });
+    };
   }
 }
 
