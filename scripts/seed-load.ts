@@ -370,7 +370,7 @@ async function main(): Promise<void> {
     'complainant_verified_at', 'received_at', 'received_quarter', 'created_by', 'created_at', 'updated_at', 'version',
   ];
   const escalationColumns = [
-    'id', 'complaint_id', 'city_id', 'facility_id', 'rung', 'parent_escalation_id', 'summary', 'disclose_identity', 'due_at', 'delivery_state',
+    'id', 'complaint_id', 'city_id', 'facility_id', 'rung', 'parent_escalation_id', 'summary', 'identity_disclosed', 'due_at', 'delivery_state',
     'response_state', 'response', 'responded_at', 'responded_by', 'token_hash', 'token_enc', 'token_expires_at', 'token_used_at', 'created_by',
     'created_at', 'updated_at', 'last_error',
   ];
