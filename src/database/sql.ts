@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { toDialect } from './sql-dialect';
 
 /*
  * Hand-written statements for the hot write paths (intake, escalation, mail state), portable
@@ -17,7 +18,7 @@ export async function queryRows<T = Record<string, unknown>>(em: EntityManager, 
   }
   // TypeORM's SQLite runner discards rows of statements that start with INSERT/UPDATE, which
   // would lose RETURNING; a leading comment makes it fetch them.
-  return em.query(`/* returning */ ${sql.replace(/\$(\d+)/g, '?$1')}`, params);
+  return em.query(`/* returning */ ${toDialect(sql, true)}`, params);
 }
 
 /**
