@@ -374,7 +374,7 @@ async function main(): Promise<void> {
   ];
   // Building an index once over sorted data is far cheaper than maintaining it row by row: on
   // SQLite the secondary indexes of the bulk tables are dropped for the load and rebuilt after.
-  // The statistics triggers would mark every inserted complaint's month for recounting (~25% of
+  // The statistics triggers would mark every inserted complaint's month for recounting (~20% of
   // the load's time); every month is counted once at the end instead, so they are set aside too:
   // on SQLite dropped and re-created from the very SQL their migration installed (read back from
   // sqlite_master, like the indexes), on PostgreSQL disabled and enabled again.
