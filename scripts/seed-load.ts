@@ -15,8 +15,28 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { restrictFileCreation } from '../src/common/private-files';
 import { addMonths, addDays, dateInZone } from '../src/common/dates';
+import {
+  AgeGroup,
+  Category,
+  Channel,
+  ComplaintStatus,
+  DECLINE_REASONS,
+  Gender,
+  KeyPopulation,
+  Outcome,
+  Priority,
+  REJECT_REASONS,
+  RejectReason,
+  ResponsiblePartyType,
+} from '../src/complaints/complaint.constants';
+import { formatReference } from '../src/complaints/complaint-reference';
+import { CONSTITUENCIES, TERM_END_REASONS } from '../src/councils/council.constants';
+import { SEED_CITIES } from '../src/councils/reference-data.service';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { MonthlyRollup, POSTGRES_TRIGGERS, SQLITE_TRIGGER_NAMES, SQLITE_TRIGGERS } from '../src/statistics/monthly-rollup';
+import { ResponseState } from '../src/escalations/escalation.constants';
+import { paramList, toDialect } from '../src/database/sql-dialect';
+import { FacilityType, Language } from '../src/facilities/facility.constants';
+import { MonthlyRollup } from '../src/statistics/monthly-rollup';
 
 interface Options {
   complaints: number;
@@ -85,7 +105,7 @@ const DAY = 86_400_000;
 
 const CITY_WEIGHTS: Record<string, number> = { DSH: 40, KHJ: 25, BKH: 20, KLB: 15 };
 
-const FACILITY_TEMPLATES = [
+const FACILITY_TEMPLATES: [string, FacilityType][] = [
   ['OST site No. 1', 'ost_site'],
   ['OST site No. 2', 'ost_site'],
   ['City AIDS Centre', 'aids_centre'],
@@ -96,88 +116,72 @@ const FACILITY_TEMPLATES = [
   ['Harm-reduction NGO drop-in', 'ngo_service'],
   ['Social protection office', 'social_services'],
   ['Police department', 'law_enforcement'],
-] as const;
+];
+const FACILITY_LANGUAGES: Language[] = ['tg', 'ru'];
 
-const CATEGORY = [
-  ['opening_hours', 9],
-  ['waiting_time', 12],
-  ['staff_attitude', 20],
-  ['denial_of_service', 12],
-  ['confidentiality_breach', 9],
-  ['medication_stockout', 8],
-  ['quality_of_care', 10],
-  ['police_interference', 8],
-  ['informal_payment', 5],
-  ['violence_or_abuse', 4],
-  ['other', 3],
-] as const;
+/*
+ * Weights over the service's own vocabularies (src/complaints/complaint.constants.ts): a Record
+ * over each type, so a value added there is a compile error here until it is given a weight.
+ * `null` is "not recorded".
+ */
+type Weights<T extends string> = Record<T, number>;
+const pairs = <T extends string>(w: Weights<T>, notRecorded?: number): [T | null, number][] => [
+  ...(Object.entries(w) as [T, number][]),
+  ...(notRecorded === undefined ? [] : [[null, notRecorded] as [null, number]]),
+];
+
+const CATEGORY: Weights<Category> = {
+  opening_hours: 9,
+  waiting_time: 12,
+  staff_attitude: 20,
+  denial_of_service: 12,
+  confidentiality_breach: 9,
+  medication_stockout: 8,
+  quality_of_care: 10,
+  police_interference: 8,
+  informal_payment: 5,
+  violence_or_abuse: 4,
+  other: 3,
+};
 
 /** REAct Tajikistan H1-2023 key-population counts. */
-const KEY_POPULATION = [
-  ['plhiv', 279],
-  ['affected_by_tb', 56],
-  ['former_prisoner', 71],
-  ['people_who_use_drugs', 71],
-  ['hepatitis_c', 35],
-  ['sex_worker', 49],
-  ['lgbtiq', 49],
-  ['not_key_population', 46],
-  ['migrant', 38],
-  ['alcohol_dependence', 26],
-  ['sexual_partner_of_pwid', 14],
-  ['other', 25],
-  ['disability', 6],
-  ['homeless', 6],
-  ['prisoner', 2],
-  ['prefers_not_to_say', 3],
-] as const;
+const KEY_POPULATION: Weights<KeyPopulation> = {
+  plhiv: 279,
+  affected_by_tb: 56,
+  former_prisoner: 71,
+  people_who_use_drugs: 71,
+  hepatitis_c: 35,
+  sex_worker: 49,
+  lgbtiq: 49,
+  not_key_population: 46,
+  migrant: 38,
+  alcohol_dependence: 26,
+  sexual_partner_of_pwid: 14,
+  other: 25,
+  disability: 6,
+  homeless: 6,
+  prisoner: 2,
+  prefers_not_to_say: 3,
+};
 
-const GENDER = [
-  ['female', 52.2],
-  ['male', 46.8],
-  ['transgender_female', 0.4],
-  ['transgender_male', 0.4],
-  ['unknown', 0.2],
-  [null, 3],
-] as const;
-
-const AGE = [
-  ['0-15', 0.6],
-  ['16-18', 0.4],
-  ['19-35', 51.5],
-  ['36-55', 42.3],
-  ['56+', 5.2],
-  [null, 3],
-] as const;
+const GENDER: Weights<Gender> = { female: 52.2, male: 46.8, transgender_female: 0.4, transgender_male: 0.4, unknown: 0.2 };
+const AGE: Weights<AgeGroup> = { '0-15': 0.6, '16-18': 0.4, '19-35': 51.5, '36-55': 42.3, '56+': 5.2 };
 
 /** REAct reaction status shares, without in-progress (which comes from the complaint's age). */
-const OUTCOME = [
-  ['resolved_positive', 66.9],
-  ['resolved_partial', 10.5],
-  ['resolved_negative', 2.1],
-  ['unresolved_no_assistance', 1.2],
-  ['unresolved_client_declined', 4.3],
-  ['no_resolution_required', 0.6],
-  ['unresolved_lost_contact', 0.4],
-  ['unresolved_client_deceased', 0.1],
-] as const;
+const OUTCOME: Weights<Outcome> = {
+  resolved_positive: 66.9,
+  resolved_partial: 10.5,
+  resolved_negative: 2.1,
+  unresolved_no_assistance: 1.2,
+  unresolved_client_declined: 4.3,
+  no_resolution_required: 0.6,
+  unresolved_lost_contact: 0.4,
+  unresolved_client_deceased: 0.1,
+};
 
-const DECLINE = ['fears_for_safety', 'distrusts_police', 'self_stigma', 'fears_sogi_disclosure', 'fears_hiv_disclosure', 'not_worth_effort', 'no_faith_in_outcome', 'other'] as const;
-const CHANNEL = [
-  ['web', 55],
-  ['paper_form', 20],
-  ['hotline', 10],
-  ['outreach', 13],
-  ['other', 2],
-] as const;
-const RESPONSIBLE = [
-  ['healthcare', 60],
-  ['individual', 15],
-  ['state_service', 10],
-  ['police', 12],
-  ['other', 3],
-  [null, 10],
-] as const;
+const CHANNEL: Weights<Channel> = { web: 55, paper_form: 20, hotline: 10, outreach: 13, other: 2 };
+const RESPONSIBLE: Weights<ResponsiblePartyType> = { healthcare: 60, individual: 15, state_service: 10, police: 12, other: 3 };
+const PRIORITY: Weights<Priority> = { low: 1, normal: 3, high: 1, urgent: 1 };
 
 const DESCRIPTIONS = [
   'The methadone site closes at noon; I work until one and cannot reach it in time to receive my dose.',
@@ -217,7 +221,7 @@ async function main(): Promise<void> {
     await ds.query('PRAGMA foreign_keys = OFF');
   }
   const r = rng(opts.seed);
-  const q = (sql: string, params: unknown[] = []) => ds.query(sqlite ? sql : sql.replace(/\?/g, ((n) => () => `$${++n}`)(0)), params);
+  const q = (sql: string, params: unknown[] = []) => ds.query(toDialect(sql, sqlite), params);
   const now = Date.now();
   const today = dateInZone(new Date(now), tz);
   const start = now - Math.round(opts.years * 365.25 * DAY);
@@ -229,9 +233,9 @@ async function main(): Promise<void> {
   async function insertRows(table: string, columns: string[], rows: unknown[][]): Promise<void> {
     const per = Math.max(1, Math.floor((sqlite ? 32_000 : 60_000) / columns.length));
     for (let i = 0; i < rows.length; i += per) {
-      const chunk = rows.slice(i, i + per);
-      const tuple = `(${columns.map(() => '?').join(', ')})`;
-      await q(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+      const params: unknown[] = [];
+      const tuples = rows.slice(i, i + per).map((row) => `(${paramList(params, row)})`);
+      await q(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
     }
   }
   const inTransaction = async (work: () => Promise<void>) => {
@@ -245,18 +249,12 @@ async function main(): Promise<void> {
     }
   };
 
-  // Reference data (the service seeds the same on start).
-  const SEED_CITIES = [
-    ['Bokhtar', 'BKH'],
-    ['Dushanbe', 'DSH'],
-    ['Khujand', 'KHJ'],
-    ['Kulob', 'KLB'],
-  ];
-  for (const [name, code] of SEED_CITIES) {
-    if (!(await q('SELECT id FROM cities WHERE code = ?', [code])).length) await q('INSERT INTO cities (name, code, created_at) VALUES (?, ?, ?)', [name, code, now]);
-    const [city] = await q('SELECT id FROM cities WHERE code = ?', [code]);
-    if (!(await q('SELECT id FROM councils WHERE city_id = ?', [city.id])).length) {
-      await q('INSERT INTO councils (city_id, name, seats, term_months, created_at) VALUES (?, ?, 4, 24, ?)', [city.id, `KPAC ${name}`, now]);
+  // Reference data: the cities the service seeds on start, with a council each.
+  for (const { name, code } of SEED_CITIES) {
+    if (!(await q('SELECT id FROM cities WHERE code = $1', [code])).length) await q('INSERT INTO cities (name, code, created_at) VALUES ($1, $2, $3)', [name, code, now]);
+    const [city] = await q('SELECT id FROM cities WHERE code = $1', [code]);
+    if (!(await q('SELECT id FROM councils WHERE city_id = $1', [city.id])).length) {
+      await q('INSERT INTO councils (city_id, name, seats, term_months, created_at) VALUES ($1, $2, 4, 24, $3)', [city.id, `KPAC ${name}`, now]);
     }
   }
   const cities: { id: number; code: string; name: string }[] = (await q('SELECT id, code, name FROM cities ORDER BY id')).map((c: any) => ({ id: Number(c.id), code: c.code, name: c.name }));
@@ -271,13 +269,13 @@ async function main(): Promise<void> {
   const facilitiesByCity = new Map<number, { id: number; parentId: number; slaDays: number }[]>();
   const authorityOf = new Map<number, number>();
   await inTransaction(async () => {
-    const ins = async (name: string, cityId: number, type: string, parentId: number | null, sla: number) => {
-      await q('INSERT INTO facilities (name, city_id, type, contact_emails, language, sla_days, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+    const ins = async (name: string, cityId: number, type: FacilityType, parentId: number | null, sla: number) => {
+      await q('INSERT INTO facilities (name, city_id, type, contact_emails, language, sla_days, parent_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
         name,
         cityId,
         type,
         JSON.stringify([`${type.replace(/_/g, '-')}-${cityId}-${r.hex(4)}@facility.example`]),
-        r.pick(['tg', 'ru']),
+        r.pick(FACILITY_LANGUAGES),
         sla,
         parentId,
         now,
@@ -311,7 +309,7 @@ async function main(): Promise<void> {
         let memberId: number | null = null;
         while (termStart <= today) {
           if (memberId === null || r.next() > 0.3) {
-            await q('INSERT INTO members (council_id, name, created_at) VALUES (?, ?, ?)', [council.id, `Load member ${r.hex(6)}`, now]);
+            await q('INSERT INTO members (council_id, name, created_at) VALUES ($1, $2, $3)', [council.id, `Load member ${r.hex(6)}`, now]);
             memberId = Number((await q('SELECT MAX(id) AS id FROM members'))[0].id);
           }
           const termEnd = addMonths(termStart, council.termMonths);
@@ -320,7 +318,7 @@ async function main(): Promise<void> {
             const early = addDays(termStart, 30 + r.int(600));
             if (early < termEnd && early <= today) endedOn = early;
           }
-          termRows.push([memberId, council.id, r.pick(['plhiv', 'sex_workers', 'people_who_use_drugs']), termStart, termEnd, endedOn, endedOn ? r.pick(['resigned', 'removed', 'deceased']) : null, now]);
+          termRows.push([memberId, council.id, r.pick(CONSTITUENCIES), termStart, termEnd, endedOn, endedOn ? r.pick(TERM_END_REASONS) : null, now]);
           for (let k = 0; k < 1 + r.int(3); k++) trainingRows.push([memberId, r.pick(['Complaint handling', 'Confidentiality', 'Advocacy with facilities', 'REAct documentation']), addDays(termStart, r.int(600)), now]);
           const off = endedOn ?? termEnd;
           termStart = addDays(off, r.next() < 0.5 ? 0 : r.int(90));
@@ -333,15 +331,15 @@ async function main(): Promise<void> {
   });
 
   // Complaints.
-  const hasEscalations = (await ds.createQueryRunner().hasTable('escalations')) as boolean;
   const pickCity = r.weighted(cities.map((c) => [c, CITY_WEIGHTS[c.code] ?? 10] as const));
-  const pickCategory = r.weighted(CATEGORY);
-  const pickKp = r.weighted(KEY_POPULATION);
-  const pickGender = r.weighted(GENDER);
-  const pickAge = r.weighted(AGE);
-  const pickOutcome = r.weighted(OUTCOME);
-  const pickChannel = r.weighted(CHANNEL);
-  const pickResponsible = r.weighted(RESPONSIBLE);
+  const pickCategory = r.weighted(pairs(CATEGORY));
+  const pickKp = r.weighted(pairs(KEY_POPULATION));
+  const pickGender = r.weighted(pairs(GENDER, 3));
+  const pickAge = r.weighted(pairs(AGE, 3));
+  const pickOutcome = r.weighted(pairs(OUTCOME));
+  const pickChannel = r.weighted(pairs(CHANNEL));
+  const pickResponsible = r.weighted(pairs(RESPONSIBLE, 10));
+  const pickPriority = r.weighted(pairs(PRIORITY));
   // Local date of an instant, cached per quarter-hour (every real zone offset is a multiple of it).
   const dateCache = new Map<number, string>();
   // One formatter, reused: building an Intl.DateTimeFormat per call costs tens of microseconds.
@@ -359,7 +357,7 @@ async function main(): Promise<void> {
   const yearOf = (ms: number) => Number(localDate(ms).slice(0, 4));
 
   let nextId = Number((await q('SELECT COALESCE(MAX(id), 0) AS id FROM complaints'))[0].id) + 1;
-  let nextEscalationId = hasEscalations ? Number((await q('SELECT COALESCE(MAX(id), 0) AS id FROM escalations'))[0].id) + 1 : 1;
+  let nextEscalationId = Number((await q('SELECT COALESCE(MAX(id), 0) AS id FROM escalations'))[0].id) + 1;
   const counters = new Map<string, number>();
   for (const row of await q('SELECT city_id, year, last_value FROM reference_counters')) counters.set(`${row.city_id}:${row.year}`, Number(row.last_value));
 
@@ -370,34 +368,38 @@ async function main(): Promise<void> {
     'complainant_verified_at', 'received_at', 'received_quarter', 'created_by', 'created_at', 'updated_at', 'version',
   ];
   const escalationColumns = [
-    'id', 'complaint_id', 'city_id', 'facility_id', 'rung', 'parent_escalation_id', 'summary', 'disclose_identity', 'due_at', 'delivery_state',
+    'id', 'complaint_id', 'city_id', 'facility_id', 'rung', 'parent_escalation_id', 'summary', 'identity_disclosed', 'due_at', 'delivery_state',
     'response_state', 'response', 'responded_at', 'responded_by', 'token_hash', 'token_enc', 'token_expires_at', 'token_used_at', 'created_by',
     'created_at', 'updated_at', 'last_error',
   ];
   // Building an index once over sorted data is far cheaper than maintaining it row by row: on
   // SQLite the secondary indexes of the bulk tables are dropped for the load and rebuilt after.
-  const bulkTables = ['complaints', 'complaint_key_populations', 'feedback', ...(hasEscalations ? ['escalations'] : [])];
-  const droppedIndexes: { name: string; sql: string }[] = sqlite
-    ? (await q(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${bulkTables.map(() => '?').join(', ')})`, bulkTables)).filter(
+  // The statistics triggers would mark every inserted complaint's month for recounting (~20% of
+  // the load's time); every month is counted once at the end instead, so they are set aside too:
+  // on SQLite dropped and re-created from the very SQL their migration installed (read back from
+  // sqlite_master, like the indexes), on PostgreSQL disabled and enabled again.
+  const bulkTables = ['complaints', 'complaint_key_populations', 'feedback', 'escalations'];
+  const tableParams: unknown[] = [];
+  const tableList = paramList(tableParams, bulkTables);
+  const setAside: { type: 'index' | 'trigger'; name: string; sql: string }[] = sqlite
+    ? (await q(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL AND tbl_name IN (${tableList})`, tableParams)).filter(
         (i: { sql: string }) => !/UNIQUE/i.test(i.sql),
       )
     : [];
-  for (const i of droppedIndexes) await q(`DROP INDEX "${i.name}"`);
-  // The statistics triggers mark each changed month for recounting; for a bulk load it is cheaper
-  // to switch them off and count every month once at the end.
-  if (sqlite) for (const name of SQLITE_TRIGGER_NAMES) await q(`DROP TRIGGER IF EXISTS ${name}`);
-  else {
-    await q('DROP TRIGGER IF EXISTS trg_complaints_stats ON complaints');
-    await q('DROP TRIGGER IF EXISTS trg_ckp_stats ON complaint_key_populations');
-  }
-  const rebuildIndexes = async () => {
-    if (!droppedIndexes.length) return;
+  for (const i of setAside) await q(`DROP ${i.type === 'index' ? 'INDEX' : 'TRIGGER'} "${i.name}"`);
+  const triggerTables = ['complaints', 'complaint_key_populations'];
+  if (!sqlite) for (const table of triggerTables) await q(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+  let restored = false;
+  const restoreSetAside = async () => {
+    if (restored) return;
+    restored = true;
     const t = Date.now();
-    for (const i of droppedIndexes.splice(0)) await q(i.sql);
-    log(`indexes rebuilt in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    if (!sqlite) for (const table of triggerTables) await q(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    for (const i of setAside) await q(i.sql);
+    log(`indexes and triggers restored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   };
   process.once('SIGINT', () => {
-    void rebuildIndexes().finally(() => process.exit(130));
+    void restoreSetAside().finally(() => process.exit(130));
   });
   const BATCH = 20_000;
   let escalationCount = 0;
@@ -421,21 +423,21 @@ async function main(): Promise<void> {
         const city = pickCity();
         const facilities = facilitiesByCity.get(city.id)!;
         const facility = r.next() < 0.85 ? r.pick(facilities) : null;
-        let status: string;
-        let outcome: string | null = null;
-        let rejectReason: string | null = null;
+        let status: ComplaintStatus;
+        let outcome: Outcome | null = null;
+        let rejectReason: RejectReason | null = null;
         if (r.next() < 0.04) {
           status = 'rejected';
-          rejectReason = r.pick(['duplicate', 'spam', 'out_of_scope']);
+          rejectReason = r.pick(REJECT_REASONS);
         } else if (r.next() < (age > 120 ? 0.97 : (age / 120) * 0.8)) {
           status = 'resolved';
           outcome = pickOutcome();
         } else status = age < 3 ? 'received' : r.pick(['in_review', 'escalated', 'escalated', 'responded']);
         const outcomeAt = outcome ? Math.min(now - 1000, receivedAt + (5 + r.int(60)) * DAY) : null;
-        const kpList: string[] = [];
+        const kpList: KeyPopulation[] = [];
         const kpN = r.next() < 0.05 ? 0 : r.next() < 0.7 ? 1 : r.next() < 0.8 ? 2 : 3;
         while (kpList.length < kpN) {
-          const k = pickKp();
+          const k = pickKp()!;
           if (!kpList.includes(k)) kpList.push(k);
         }
         const year = yearOf(receivedAt);
@@ -444,7 +446,7 @@ async function main(): Promise<void> {
         counters.set(key, seq);
         complaints.push([
           id,
-          `${city.code}-${String(year % 100).padStart(2, '0')}-${String(seq).padStart(4, '0')}`,
+          formatReference(city.code, year, seq),
           r.hex(64),
           pickChannel(),
           city.id,
@@ -461,11 +463,11 @@ async function main(): Promise<void> {
           null,
           r.next() < 0.4,
           r.next() < 0.1,
-          r.pick(['low', 'normal', 'normal', 'normal', 'high', 'urgent']),
+          pickPriority(),
           status,
           rejectReason,
           outcome,
-          outcome === 'unresolved_client_declined' ? r.pick(DECLINE) : null,
+          outcome === 'unresolved_client_declined' ? r.pick(DECLINE_REASONS) : null,
           null,
           outcomeAt,
           outcome && r.next() < 0.2 ? r.next() < 0.85 : null,
@@ -479,12 +481,12 @@ async function main(): Promise<void> {
         ]);
         for (const k of kpList) kps.push([id, k]);
         const escalated = status === 'escalated' || status === 'responded' || (status === 'resolved' && r.next() < 0.6);
-        if (hasEscalations && facility && escalated) {
+        if (facility && escalated) {
           const created = Math.min(now - 1000, receivedAt + (1 + r.int(6)) * DAY);
           const due = created + facility.slaDays * DAY;
           const answerDays = 0.5 + r.next() * r.next() * 25;
           const answered = status !== 'escalated' && created + answerDays * DAY < now ? created + Math.round(answerDays * DAY) : null;
-          const state = answered ? 'responded' : due < now ? 'overdue' : 'awaiting';
+          const state: ResponseState = answered ? 'responded' : due < now ? 'overdue' : 'awaiting';
           const escId = nextEscalationId++;
           escalations.push([escId, id, city.id, facility.id, 1, null, r.pick(SUMMARIES), false, due, 'sent', state, answered ? 'We have changed the schedule and spoken to the staff concerned.' : null, answered, null, r.hex(64), null, due + 14 * DAY, answered, null, created, answered ?? created, null]);
           // Late or missing answers climb the ladder to the city health department.
@@ -492,7 +494,7 @@ async function main(): Promise<void> {
             const created2 = due;
             const due2 = created2 + 14 * DAY;
             const answered2 = created2 + 3 * DAY < now && r.next() < 0.8 ? created2 + Math.round((1 + r.next() * 12) * DAY) : null;
-            const state2 = answered2 && answered2 < now ? 'responded' : due2 < now ? 'overdue' : 'awaiting';
+            const state2: ResponseState = answered2 && answered2 < now ? 'responded' : due2 < now ? 'overdue' : 'awaiting';
             escalations.push([nextEscalationId++, id, city.id, facility.parentId, 2, escId, r.pick(SUMMARIES), false, due2, 'sent', state2, state2 === 'responded' ? 'Forwarded to the site with instructions.' : null, state2 === 'responded' ? answered2 : null, null, r.hex(64), null, due2 + 14 * DAY, null, null, created2, created2, null]);
           }
         }
@@ -512,8 +514,8 @@ async function main(): Promise<void> {
     await inTransaction(async () => {
       for (const [key, value] of counters) {
         const [cityId, year] = key.split(':').map(Number);
-        await q('DELETE FROM reference_counters WHERE city_id = ? AND year = ?', [cityId, year]);
-        await q('INSERT INTO reference_counters (city_id, year, last_value) VALUES (?, ?, ?)', [cityId, year, value]);
+        await q('DELETE FROM reference_counters WHERE city_id = $1 AND year = $2', [cityId, year]);
+        await q('INSERT INTO reference_counters (city_id, year, last_value) VALUES ($1, $2, $3)', [cityId, year, value]);
       }
     });
 
@@ -536,8 +538,7 @@ async function main(): Promise<void> {
       await inTransaction(() => insertRows('feedback', ['facility_id', 'waiting_time', 'staff_attitude', 'opening_hours', 'confidentiality', 'overall', 'comment', 'created_at', 'quarter'], rows));
     }
   } finally {
-    await rebuildIndexes();
-    for (const sql of sqlite ? SQLITE_TRIGGERS : POSTGRES_TRIGGERS) await q(sql);
+    await restoreSetAside();
   }
 
   // Count every month into the statistics rollup now, so the first request does not have to.
@@ -545,7 +546,7 @@ async function main(): Promise<void> {
   const rollup = new MonthlyRollup(
     {
       isSqlite: sqlite,
-      query: (sql, params = []) => ds.query(sql, params),
+      query: (sql, params = []) => q(sql, params),
       transaction: async (work) => {
         await q('BEGIN');
         try {
@@ -568,7 +569,7 @@ async function main(): Promise<void> {
   }
   if (!sqlite) {
     // Ids were assigned here; move the sequences past them.
-    for (const table of ['complaints', ...(hasEscalations ? ['escalations'] : [])]) {
+    for (const table of ['complaints', 'escalations']) {
       await q(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM ${table}))`);
     }
   }
@@ -576,7 +577,7 @@ async function main(): Promise<void> {
   await ds.query('ANALYZE');
   await ds.destroy();
   log(
-    `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${opts.complaints} complaints, ${kpCount} key-population rows, ${escalationCount} escalations${hasEscalations ? '' : ' (no escalations table)'}, ${feedbackTotal} ratings → ${opts.database}`,
+    `done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${opts.complaints} complaints, ${kpCount} key-population rows, ${escalationCount} escalations, ${feedbackTotal} ratings → ${opts.database}`,
   );
 }
 

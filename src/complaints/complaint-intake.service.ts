@@ -19,6 +19,7 @@ import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { ComplaintKeyPopulation } from './complaint-key-population.entity';
 import { Complaint } from './complaint.entity';
 import { complaintRow } from './complaint-row';
+import { formatReference } from './complaint-reference';
 import { ComplaintsRepository } from './complaints.repository';
 import { Channel } from './complaint.constants';
 import { ComplaintFieldsDto, ContactDto, PublicComplaintDto, StaffComplaintDto } from './dto/create-complaint.dto';
@@ -130,7 +131,7 @@ export class ComplaintIntakeService {
     for (const members of groups.values()) {
       const { dto, receivedDay } = intakes[members[0]];
       const first = await this.complaints.reserveReferences(uow.em, dto.cityId, Number(receivedDay.slice(0, 4)), members.length);
-      members.forEach((i, n) => (references[i] = formatReference(cities.get(dto.cityId)!.code, receivedDay, first + n)));
+      members.forEach((i, n) => (references[i] = formatReference(cities.get(dto.cityId)!.code, Number(receivedDay.slice(0, 4)), first + n)));
     }
     const ids = await uow.reserveIds(Complaint, intakes.length);
     uow.append(
@@ -200,13 +201,8 @@ export class ComplaintIntakeService {
     const city = await this.db.manager.findOne(City, { where: { id: cityId } });
     if (!city) throw invalid('cityId does not name a city (see GET /api/v1/public/cities)', { field: 'cityId', reason: 'unknown_city' });
     this.logger.warn('Public complaint discarded: honeypot field was filled');
-    return { reference: formatReference(city.code, dateInZone(this.clock.now(), this.config.timeZone), randomInt(1, 10_000)), trackingCode: generateTrackingCode() };
+    return { reference: formatReference(city.code, Number(dateInZone(this.clock.now(), this.config.timeZone).slice(0, 4)), randomInt(1, 10_000)), trackingCode: generateTrackingCode() };
   }
-}
-
-/** `BKH-26-0042`: the city's code, the two-digit year received, the city's yearly sequence number. */
-function formatReference(cityCode: string, receivedDay: string, n: number): string {
-  return `${cityCode}-${receivedDay.slice(2, 4)}-${String(n).padStart(4, '0')}`;
 }
 
 function unique<T>(values: T[]): T[] {

@@ -6,6 +6,7 @@ import { Escalations1764000002000 } from './migrations/1764000002000-escalations
 import { IdentityFlows1764000004000 } from './migrations/1764000004000-identity-flows';
 import { StaffAccess1764000005000 } from './migrations/1764000005000-staff-access';
 import { Hardening1764000006000 } from './migrations/1764000006000-hardening';
+import { Tidy1764000007000 } from './migrations/1764000007000-tidy';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   IdentityFlows1764000004000,
   StaffAccess1764000005000,
   Hardening1764000006000,
+  Tidy1764000007000,
 ];

@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { param, toDialect } from './sql-dialect';
 
 /*
  * Hand-written statements for the hot write paths (intake, escalation, mail state), portable
@@ -17,57 +18,27 @@ export async function queryRows<T = Record<string, unknown>>(em: EntityManager, 
   }
   // TypeORM's SQLite runner discards rows of statements that start with INSERT/UPDATE, which
   // would lose RETURNING; a leading comment makes it fetch them.
-  return em.query(`/* returning */ ${sql.replace(/\$(\d+)/g, '?$1')}`, params);
+  return em.query(`/* returning */ ${toDialect(sql, true)}`, params);
 }
 
 /**
- * One multi-row INSERT built from the entity's column metadata (names, transformers, booleans),
- * optionally with RETURNING. The query builder does the same but copies its whole parameter
- * map once per value (quadratic in the rows of a batch), and it emits no RETURNING for SQLite,
- * which has had it since 3.35. Columns no row sets are left to their defaults.
+ * One multi-row INSERT built from the entity's column metadata (names, transformers, booleans).
+ * The query builder does the same but copies its whole parameter map once per value (quadratic
+ * in the rows of a batch). Columns no row sets are left to their defaults.
  */
-export async function bulkInsert<T extends ObjectLiteral>(
-  em: EntityManager,
-  target: EntityTarget<T>,
-  rows: Partial<T>[],
-  returning: (keyof T & string)[] = [],
-): Promise<Record<string, unknown>[]> {
-  if (!rows.length) return [];
+export async function bulkInsert<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: Partial<T>[]): Promise<void> {
+  if (!rows.length) return;
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
-  const sqlite = driver.options.type === 'sqlite';
   const columns = meta.columns.filter((c) => rows.some((r) => (r as ObjectLiteral)[c.propertyName] !== undefined));
   const params: unknown[] = [];
   const values = rows.map((r) => {
     const cells = columns.map((c) => {
       const v = (r as ObjectLiteral)[c.propertyName];
-      if (v === undefined) return 'NULL';
-      params.push(driver.preparePersistentValue(v, c));
-      return sqlite ? '?' : `$${params.length}`;
+      return v === undefined ? 'NULL' : param(params, driver.preparePersistentValue(v, c));
     });
     return `(${cells.join(', ')})`;
   });
   const names = columns.map((c) => driver.escape(c.databaseName)).join(', ');
-  let sql = `INSERT INTO ${driver.escape(meta.tableName)} (${names}) VALUES ${values.join(', ')}`;
-  if (!returning.length) {
-    await em.query(sql, params);
-    return [];
-  }
-  sql += ` RETURNING ${returning.map((p) => driver.escape(meta.findColumnWithPropertyName(p)!.databaseName)).join(', ')}`;
-  // TypeORM's SQLite runner discards the rows of a statement starting with INSERT; a leading
-  // comment makes it fetch them.
-  return em.query(sqlite ? `/* returning */ ${sql}` : sql, params);
-}
-
-/**
- * Sets one column of several rows, each to its own value, in one statement
- * (`UPDATE … SET c = CASE id WHEN … END WHERE id IN (…)`).
- */
-export async function setColumnById(em: EntityManager, table: string, column: string, values: { id: number; value: unknown }[]): Promise<void> {
-  if (!values.length) return;
-  const params: unknown[] = [];
-  const p = (v: unknown) => `$${params.push(v)}`;
-  const cases = values.map((v) => `WHEN ${p(v.id)} THEN ${p(v.value)}`).join(' ');
-  const ids = values.map((v) => p(v.id)).join(', ');
-  await queryRows(em, `UPDATE ${table} SET ${column} = CASE id ${cases} END WHERE id IN (${ids})`, params);
+  await em.query(toDialect(`INSERT INTO ${driver.escape(meta.tableName)} (${names}) VALUES ${values.join(', ')}`, driver.options.type === 'sqlite'), params);
 }

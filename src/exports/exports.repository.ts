@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { num } from '../statistics/sql-dialect';
+import { num, param } from '../database/sql-dialect';
 import { StatsReader } from '../statistics/stats-reader';
+import { countedUnder } from '../statistics/stats-dimensions';
 import { StatsPeriod, wherePeriod } from '../statistics/stats-period';
 
 export interface ExportFilter {
@@ -34,7 +35,8 @@ export interface ExportRow {
   desired_outcome?: string | null;
 }
 
-const COLUMNS = [
+/** The stored columns an export reads, in the file's order. */
+export const EXPORT_COLUMNS = [
   'id',
   'reference',
   'received_at',
@@ -55,6 +57,8 @@ const COLUMNS = [
   'outcome_at',
   'complainant_verified',
 ];
+/** Free text, read only when asked for. */
+export const EXPORT_TEXT_COLUMNS = ['description', 'desired_outcome'];
 
 @Injectable()
 export class ExportsRepository {
@@ -63,27 +67,20 @@ export class ExportsRepository {
 
   /** One keyset page ordered by id: constant cost per page however deep the export is. */
   async page(filter: ExportFilter, afterId: number, limit: number): Promise<ExportRow[]> {
-    const where = ['c.id > ?'];
-    const params: unknown[] = [afterId];
+    const params: unknown[] = [];
+    const where = [`c.id > ${param(params, afterId)}`];
     wherePeriod('c.received_at', filter.period, where, params);
-    if (filter.cityId !== null) {
-      where.push('c.city_id = ?');
-      params.push(filter.cityId);
-    }
-    const cols = [...COLUMNS, ...(filter.includeText ? ['description', 'desired_outcome'] : [])].map((c) => `c.${c}`).join(', ');
-    params.push(limit);
-    const rows = await this.reader.query(`SELECT ${cols} FROM complaints c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ?`, params);
+    if (filter.cityId !== null) where.push(`c.city_id = ${param(params, filter.cityId)}`);
+    const cols = [...EXPORT_COLUMNS, ...(filter.includeText ? EXPORT_TEXT_COLUMNS : [])].map((c) => `c.${c}`).join(', ');
+    const rows = await this.reader.query(`SELECT ${cols} FROM complaints c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${param(params, limit)}`, params);
     return rows.map((r: ExportRow) => ({ ...r, id: num(r.id) }));
   }
 
   async declineReasons(period: StatsPeriod, cityId: number | null): Promise<{ reason: string | null; n: number }[]> {
-    const where = ["c.status = 'resolved'", "c.outcome = 'unresolved_client_declined'"];
     const params: unknown[] = [];
+    const where = [countedUnder(param(params, 'unresolved_client_declined'))];
     wherePeriod('c.received_at', period, where, params);
-    if (cityId !== null) {
-      where.push('c.city_id = ?');
-      params.push(cityId);
-    }
+    if (cityId !== null) where.push(`c.city_id = ${param(params, cityId)}`);
     const rows = await this.reader.query(`SELECT c.decline_reason AS reason, COUNT(*) AS n FROM complaints c WHERE ${where.join(' AND ')} GROUP BY c.decline_reason`, params);
     return rows.map((r: { reason: string | null; n: unknown }) => ({ reason: r.reason, n: num(r.n) }));
   }

@@ -11,6 +11,7 @@ import { Database } from '../database/database.service';
 import { Cell } from '../statistics/resolution-figures';
 import { SUPPRESSED_KEY, suppressLine } from '../statistics/small-cell-suppression';
 import { StatisticsRepository } from '../statistics/statistics.repository';
+import { IN_PROGRESS } from '../statistics/stats-dimensions';
 import { ResolutionGroup, StatisticsService } from '../statistics/statistics.service';
 import { resolvePeriod, statsPeriod } from '../statistics/stats-period';
 import { Clock } from '../common/clock';
@@ -18,7 +19,7 @@ import { dateInZone } from '../common/dates';
 import { StatsScope } from '../access/access-policy';
 import { safeCell } from './csv-safety';
 import { ComplaintsExportQueryDto, ExportPeriodQueryDto } from './export-query.dto';
-import { ExportRow, ExportsRepository } from './exports.repository';
+import { EXPORT_COLUMNS, EXPORT_TEXT_COLUMNS, ExportRow, ExportsRepository } from './exports.repository';
 import { REACT_AGE_LABELS, REACT_DECLINE_LABELS, REACT_GENDER_LABELS, REACT_KEY_POPULATION_LABELS, REACT_STATUS_LABELS } from './react-labels';
 
 /** What the REAct file writes for a withheld count. */
@@ -27,28 +28,8 @@ const SUPPRESSED_TEXT = 'suppressed';
 /** Rows fetched per keyset page; bounds the memory an export holds at once. */
 const PAGE_SIZE = 2000;
 
-const COMPLAINT_COLUMNS = [
-  'reference',
-  'received_at',
-  'received_quarter',
-  'channel',
-  'city',
-  'facility_id',
-  'facility',
-  'category',
-  'key_populations',
-  'gender',
-  'age_group',
-  'responsible_party_type',
-  'priority',
-  'status',
-  'reject_reason',
-  'outcome',
-  'decline_reason',
-  'outcome_at',
-  'complainant_verified',
-];
-const TEXT_COLUMNS = ['description', 'desired_outcome'];
+/** The file's columns: the stored ones but the row id, with the city's code and the facility's name. */
+const COMPLAINT_COLUMNS = EXPORT_COLUMNS.filter((c) => c !== 'id').flatMap((c) => (c === 'city_id' ? ['city'] : c === 'facility_id' ? ['facility_id', 'facility'] : [c]));
 
 const iso = (v: unknown): string => (v === null || v === undefined ? '' : new Date(Number(v)).toISOString());
 const bool = (v: unknown): string => (v === null || v === undefined ? '' : v === true || v === 1 || v === '1' || v === 't' ? 'true' : 'false');
@@ -127,7 +108,7 @@ export class ExportsService {
         after = rows[rows.length - 1].id;
       }
     }
-    const csv = stringify({ header: true, columns: includeText ? [...COMPLAINT_COLUMNS, ...TEXT_COLUMNS] : COMPLAINT_COLUMNS });
+    const csv = stringify({ header: true, columns: includeText ? [...COMPLAINT_COLUMNS, ...EXPORT_TEXT_COLUMNS] : COMPLAINT_COLUMNS });
     return pipeline(Readable.from(records()), csv, (err) => {
       if (err) this.logger.error(`complaints.csv export stopped: ${err.name}`);
     });
@@ -166,7 +147,7 @@ export class ExportsService {
     const pr = o.positiveRate;
     rows.push(['Cases', 'positive_rate', 'Positively resolved / received', pr.suppressed ? SUPPRESSED_TEXT : (pr.numerator ?? 0), pct(pr.value)]);
     for (const [code, label] of REACT_STATUS_LABELS) {
-      add('Reaction status', code, label, code === 'in_progress' ? o.inProgress : o.outcomes[code]);
+      add('Reaction status', code, label, code === IN_PROGRESS ? o.inProgress : o.outcomes[code]);
     }
     const fromGroups = (section: string, groups: typeof byKp.groups, codes: readonly string[], labels: Record<string, string>) => {
       const byKey = new Map((groups ?? []).map((g) => [g.key, g]));

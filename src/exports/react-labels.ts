@@ -1,8 +1,9 @@
-import type { AgeGroup, DeclineReason, Gender, KeyPopulation, Outcome } from '../complaints/complaint.constants';
+import type { AgeGroup, DeclineReason, Gender, KeyPopulation } from '../complaints/complaint.constants';
+import { Bucket, IN_PROGRESS } from '../statistics/stats-dimensions';
 
 /** REAct's published wording (seeds/react-tajikistan-2023-h1.txt), in its table order. */
-export const REACT_STATUS_LABELS: [Outcome | 'in_progress', string][] = [
-  ['in_progress', 'In Progress'],
+export const REACT_STATUS_LABELS: [Bucket, string][] = [
+  [IN_PROGRESS, 'In Progress'],
   ['resolved_positive', 'Resolved positively'],
   ['resolved_negative', 'Resolved negatively'],
   ['unresolved_no_assistance', 'Not resolved, no help provided'],

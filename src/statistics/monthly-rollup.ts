@@ -1,5 +1,7 @@
 import { startOfDayInZone } from '../common/dates';
-import { num, placeholders } from './sql-dialect';
+import { num, paramList } from '../database/sql-dialect';
+import { COUNTED, GROUP_COLUMN, groupJoin, IN_PROGRESS, OUTCOME_BUCKET } from './stats-dimensions';
+import { ResolutionGroupBy } from './stats.constants';
 
 /**
  * Complaint counts per local calendar month, city, dimension value and bucket (outcome or
@@ -8,75 +10,32 @@ import { num, placeholders } from './sql-dialect';
  * rollup holds a few thousand rows per month, so whole months are summed from it and only the
  * partial months at the edges of a period are counted from the complaints themselves.
  *
- * Freshness: triggers on complaints and complaint_key_populations write the received_at of every
- * changed complaint to complaint_stats_dirty (same transaction as the change). Before answering,
- * the months named there, and months never built, are recounted. So the rollup is never stale;
- * it is only as expensive as the months that changed.
+ * Freshness: triggers on complaints and complaint_key_populations (installed by migration
+ * 1764000003000 only) write the received_at of every changed complaint to complaint_stats_dirty,
+ * in the same transaction as the change. Before answering, the months named there, and months
+ * never built, are recounted. So the rollup is never stale; it is only as expensive as the months
+ * that changed.
  */
 
-export type RollupDim = 'none' | 'facility' | 'category' | 'gender' | 'ageGroup' | 'keyPopulation';
-export const ROLLUP_DIMS: RollupDim[] = ['none', 'facility', 'category', 'gender', 'ageGroup', 'keyPopulation'];
+type RollupDim = 'none' | 'facility' | 'category' | 'gender' | 'ageGroup' | 'keyPopulation';
+const ROLLUP_DIMS: RollupDim[] = ['none', 'facility', 'category', 'gender', 'ageGroup', 'keyPopulation'];
 
-const DIM_COLUMN: Record<RollupDim, string> = {
-  none: "''",
-  facility: 'c.facility_id',
-  category: 'c.category',
-  gender: 'c.gender',
-  ageGroup: 'c.age_group',
-  keyPopulation: 'k.key_population',
-};
+/**
+ * Where a grouping's counts are kept: every row carries its city and month, so city and quarter
+ * read the 'none' dimension by city_id or month; the other groupings are a dimension of their own.
+ */
+function rollupSource(groupBy: ResolutionGroupBy | null): { dim: RollupDim; by: 'value' | 'city' | 'month' } {
+  if (groupBy === 'city') return { dim: 'none', by: 'city' };
+  if (groupBy === 'quarter') return { dim: 'none', by: 'month' };
+  return { dim: groupBy ?? 'none', by: 'value' };
+}
 
-const BUCKET = "CASE WHEN c.status = 'resolved' AND c.outcome IS NOT NULL THEN c.outcome ELSE 'in_progress' END";
-
+/** Statements use `$n` placeholders (src/database/sql-dialect.ts); the adapter rewrites them for SQLite. */
 export interface RollupDb {
   isSqlite: boolean;
   query(sql: string, params?: unknown[]): Promise<any[]>;
   /** Runs `work` in one write transaction (serialised on SQLite). */
   transaction(work: (query: (sql: string, params?: unknown[]) => Promise<any[]>) => Promise<void>): Promise<void>;
-}
-
-export const SQLITE_TRIGGERS = [
-  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_ins AFTER INSERT ON complaints BEGIN INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at); END`,
-  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_upd AFTER UPDATE OF status, outcome, city_id, facility_id, category, gender, age_group, received_at ON complaints BEGIN
-     INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at);
-     INSERT INTO complaint_stats_dirty (received_at) SELECT OLD.received_at WHERE OLD.received_at <> NEW.received_at;
-   END`,
-  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_del AFTER DELETE ON complaints BEGIN INSERT INTO complaint_stats_dirty (received_at) VALUES (OLD.received_at); END`,
-  `CREATE TRIGGER IF NOT EXISTS trg_ckp_stats_ins AFTER INSERT ON complaint_key_populations BEGIN INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = NEW.complaint_id; END`,
-  `CREATE TRIGGER IF NOT EXISTS trg_ckp_stats_del AFTER DELETE ON complaint_key_populations BEGIN INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = OLD.complaint_id; END`,
-];
-export const SQLITE_TRIGGER_NAMES = ['trg_complaints_stats_ins', 'trg_complaints_stats_upd', 'trg_complaints_stats_del', 'trg_ckp_stats_ins', 'trg_ckp_stats_del'];
-
-export const POSTGRES_TRIGGERS = [
-  `CREATE OR REPLACE FUNCTION kpac_complaint_stats_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     IF TG_OP <> 'INSERT' THEN INSERT INTO complaint_stats_dirty (received_at) VALUES (OLD.received_at); END IF;
-     IF TG_OP <> 'DELETE' THEN INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at); END IF;
-     RETURN NULL;
-   END $$`,
-  `CREATE OR REPLACE FUNCTION kpac_ckp_stats_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
-   BEGIN
-     IF TG_OP = 'DELETE' THEN
-       INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = OLD.complaint_id;
-     ELSE
-       INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = NEW.complaint_id;
-     END IF;
-     RETURN NULL;
-   END $$`,
-  `DROP TRIGGER IF EXISTS trg_complaints_stats ON complaints`,
-  `CREATE TRIGGER trg_complaints_stats AFTER INSERT OR DELETE OR UPDATE OF status, outcome, city_id, facility_id, category, gender, age_group, received_at ON complaints FOR EACH ROW EXECUTE FUNCTION kpac_complaint_stats_dirty()`,
-  `DROP TRIGGER IF EXISTS trg_ckp_stats ON complaint_key_populations`,
-  `CREATE TRIGGER trg_ckp_stats AFTER INSERT OR DELETE ON complaint_key_populations FOR EACH ROW EXECUTE FUNCTION kpac_ckp_stats_dirty()`,
-];
-
-export interface RollupRow {
-  /** Local month 'YYYY-MM'. */
-  month: string;
-  cityId: number;
-  value: string | null;
-  /** An outcome, or 'in_progress'. */
-  bucket: string;
-  n: number;
 }
 
 export class MonthlyRollup {
@@ -109,7 +68,7 @@ export class MonthlyRollup {
    */
   async fullMonths(fromMs: number | null, toMs: number | null): Promise<{ first: string; last: string; startMs: number; endMs: number } | null> {
     if (fromMs === null || toMs === null) {
-      const [r] = await this.q('SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM complaints');
+      const [r] = await this.db.query('SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM complaints');
       if (r?.lo === null || r?.lo === undefined) return null;
       fromMs ??= num(r.lo);
       toMs ??= num(r.hi) + 1;
@@ -132,18 +91,18 @@ export class MonthlyRollup {
   }
 
   private async refreshNow(needed: { first: string; last: string } | null): Promise<void> {
-    const [top] = await this.q('SELECT MAX(id) AS id FROM complaint_stats_dirty');
+    const [top] = await this.db.query('SELECT MAX(id) AS id FROM complaint_stats_dirty');
     const maxDirty = top?.id === null || top?.id === undefined ? null : num(top.id);
     const dirty = new Set<string>();
     if (maxDirty !== null) {
       // Quarter-hour slots: few distinct values however many complaints arrived.
-      const slots = await this.q('SELECT DISTINCT received_at / 900000 AS s FROM complaint_stats_dirty WHERE id <= ?', [maxDirty]);
+      const slots = await this.db.query('SELECT DISTINCT received_at / 900000 AS s FROM complaint_stats_dirty WHERE id <= $1', [maxDirty]);
       for (const s of slots) dirty.add(this.monthOf(Math.floor(num(s.s)) * 900_000));
     }
     const wanted = new Set<string>();
     if (needed) for (let m = needed.first; m <= needed.last; m = this.nextMonth(m)) wanted.add(m);
     const built = needed
-      ? new Set((await this.q('SELECT month FROM complaint_stats_months WHERE month >= ? AND month <= ?', [needed.first, needed.last])).map((r) => String(r.month)))
+      ? new Set((await this.db.query('SELECT month FROM complaint_stats_months WHERE month >= $1 AND month <= $2', [needed.first, needed.last])).map((r) => String(r.month)))
       : new Set<string>();
     // Changed months inside the period, and months never counted, are recounted now; changed
     // months outside it are only marked unbuilt, to be recounted when someone asks for them
@@ -154,10 +113,10 @@ export class MonthlyRollup {
     if (maxDirty !== null) {
       await this.db.transaction(async (query) => {
         for (let i = 0; i < invalidate.length; i += 200) {
-          const chunk = invalidate.slice(i, i + 200);
-          await query(`DELETE FROM complaint_stats_months WHERE month IN (${chunk.map(() => '?').join(', ')})`, chunk);
+          const params: unknown[] = [];
+          await query(`DELETE FROM complaint_stats_months WHERE month IN (${paramList(params, invalidate.slice(i, i + 200))})`, params);
         }
-        await query('DELETE FROM complaint_stats_dirty WHERE id <= ?', [maxDirty]);
+        await query('DELETE FROM complaint_stats_dirty WHERE id <= $1', [maxDirty]);
       });
     }
   }
@@ -168,42 +127,51 @@ export class MonthlyRollup {
     const to = this.monthStart(this.nextMonth(month));
     const rows: unknown[][] = [];
     for (const dim of ROLLUP_DIMS) {
-      const join = dim === 'keyPopulation' ? 'LEFT JOIN complaint_key_populations k ON k.complaint_id = c.id' : '';
-      const col = DIM_COLUMN[dim];
-      const counted = await this.q(
-        `SELECT c.city_id AS city_id, ${col} AS v, ${BUCKET} AS b, COUNT(*) AS n FROM complaints c ${join}
-          WHERE c.received_at >= ? AND c.received_at < ? AND c.status <> 'rejected'
-          GROUP BY c.city_id, ${dim === 'none' ? '' : `${col}, `}${BUCKET}`,
+      const col = dim === 'none' ? "''" : GROUP_COLUMN[dim];
+      const counted = await this.db.query(
+        `SELECT c.city_id AS city_id, ${col} AS v, ${OUTCOME_BUCKET} AS b, COUNT(*) AS n FROM complaints c ${groupJoin(dim === 'none' ? null : dim)}
+          WHERE c.received_at >= $1 AND c.received_at < $2 AND ${COUNTED}
+          GROUP BY c.city_id, ${dim === 'none' ? '' : `${col}, `}${OUTCOME_BUCKET}`,
         [from, to],
       );
       for (const r of counted) rows.push([month, num(r.city_id), dim, r.v === null || r.v === undefined ? '' : String(r.v), String(r.b), num(r.n)]);
     }
     await this.db.transaction(async (query) => {
       if (!this.db.isSqlite) await query('SELECT pg_advisory_xact_lock(1764000003)');
-      await query('DELETE FROM complaint_stats_monthly WHERE month = ?', [month]);
+      await query('DELETE FROM complaint_stats_monthly WHERE month = $1', [month]);
       for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        await query(`INSERT INTO complaint_stats_monthly (month, city_id, dim, value, bucket, n) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, chunk.flat());
+        const params: unknown[] = [];
+        const tuples = rows.slice(i, i + 500).map((row) => `(${paramList(params, row)})`);
+        await query(`INSERT INTO complaint_stats_monthly (month, city_id, dim, value, bucket, n) VALUES ${tuples.join(', ')}`, params);
       }
-      await query('DELETE FROM complaint_stats_months WHERE month = ?', [month]);
-      await query('INSERT INTO complaint_stats_months (month, built_at) VALUES (?, ?)', [month, Date.now()]);
+      await query('DELETE FROM complaint_stats_months WHERE month = $1', [month]);
+      await query('INSERT INTO complaint_stats_months (month, built_at) VALUES ($1, $2)', [month, Date.now()]);
     });
   }
 
-  /** Sums of whole months [first, last] for one dimension, per value and bucket (and month for quarters). */
-  async read(first: string, last: string, dim: RollupDim, cityId: number | null, by: 'value' | 'city' | 'month'): Promise<{ g: string | number | null; bucket: string; n: number }[]> {
+  /**
+   * Counts of whole months [first, last] for one grouping, per group and outcome (null: in
+   * progress), keyed as the live counts of statistics.repository.ts are.
+   */
+  async read(first: string, last: string, groupBy: ResolutionGroupBy | null, cityId: number | null): Promise<{ g: string | number | null; outcome: string | null; n: number }[]> {
+    const { dim, by } = rollupSource(groupBy);
     const g = by === 'value' ? 'value' : by === 'city' ? 'city_id' : 'month';
     const params: unknown[] = [first, last, dim];
     if (cityId !== null) params.push(cityId);
-    const rows = await this.q(
+    const rows = await this.db.query(
       `SELECT ${g} AS g, bucket, SUM(n) AS n FROM complaint_stats_monthly
-        WHERE month >= ? AND month <= ? AND dim = ? ${cityId !== null ? 'AND city_id = ?' : ''} GROUP BY ${g}, bucket`,
+        WHERE month >= $1 AND month <= $2 AND dim = $3 ${cityId !== null ? 'AND city_id = $4' : ''} GROUP BY ${g}, bucket`,
       params,
     );
-    return rows.map((r) => ({ g: by === 'city' ? num(r.g) : r.g === '' ? null : String(r.g), bucket: String(r.bucket), n: num(r.n) }));
-  }
-
-  private q(sql: string, params: unknown[] = []): Promise<any[]> {
-    return this.db.query(placeholders(sql, this.db.isSqlite), params);
+    const key = (v: unknown): string | number | null => {
+      if (by === 'city') return num(v);
+      if (by === 'month') return quarterOfMonth(String(v));
+      if (v === '' || v === null || v === undefined) return null;
+      return groupBy === 'facility' ? Number(v) : String(v);
+    };
+    return rows.map((r) => ({ g: key(r.g), outcome: r.bucket === IN_PROGRESS ? null : String(r.bucket), n: num(r.n) }));
   }
 }
+
+/** 'YYYY-MM' → 'YYYY-Qn', as received_quarter is written. */
+const quarterOfMonth = (m: string): string => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5, 7)) - 1) / 3) + 1}`;

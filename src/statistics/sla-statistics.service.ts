@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '../auth/actor';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-errors';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
-import { num } from './sql-dialect';
+import { num, param } from '../database/sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
 import { StatsPeriodQueryDto } from './stats-query.dto';
 import { describePeriod, statsPeriod, StatsPeriod, wherePeriod } from './stats-period';
@@ -69,7 +68,6 @@ export class SlaStatisticsService {
   async sla(actor: Actor, q: StatsPeriodQueryDto) {
     const scope = statsScope(actor, q, this.config.statsMinCell);
     const period = statsPeriod(q, scope.wholeMonths, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
-    if (!(await this.repo.hasTable('escalations'))) throw new DomainError('NOT_FOUND', 'Escalation statistics are not available on this database');
     const now = this.clock.now().getTime();
     const [totals, hist, laddered] = await Promise.all([this.totals(scope, period, now), this.histogram(scope, period), this.laddered(scope, period)]);
     const facilities = new Map((await this.repo.facilities(totals.map((t) => t.facilityId))).map((f) => [f.id, f]));
@@ -142,14 +140,8 @@ export class SlaStatisticsService {
     const params: unknown[] = [];
     wherePeriod('e.created_at', period, where, params);
     // The complaint's city (copied onto the escalation): a council sees the escalations it made.
-    if (scope.cityId !== null) {
-      where.push('e.city_id = ?');
-      params.push(scope.cityId);
-    }
-    if (scope.facilityId !== null) {
-      where.push('e.facility_id = ?');
-      params.push(scope.facilityId);
-    }
+    if (scope.cityId !== null) where.push(`e.city_id = ${param(params, scope.cityId)}`);
+    if (scope.facilityId !== null) where.push(`e.facility_id = ${param(params, scope.facilityId)}`);
     if (!where.length) where.push('1 = 1');
     return { where, params };
   }
@@ -160,9 +152,9 @@ export class SlaStatisticsService {
       `SELECT e.facility_id AS facility_id, COUNT(*) AS n,
               SUM(CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded,
               SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
-              SUM(CASE WHEN e.responded_at IS NULL AND (e.response_state = 'overdue' OR (e.response_state = 'awaiting' AND e.due_at < ?)) THEN 1 ELSE 0 END) AS overdue
+              SUM(CASE WHEN e.responded_at IS NULL AND (e.response_state = 'overdue' OR (e.response_state = 'awaiting' AND e.due_at < ${param(params, now)})) THEN 1 ELSE 0 END) AS overdue
          FROM escalations e WHERE ${where.join(' AND ')} GROUP BY e.facility_id ORDER BY e.facility_id`,
-      [now, ...params],
+      params,
     );
     return rows.map((r) => ({ facilityId: num(r.facility_id), n: num(r.n), responded: num(r.responded), within: num(r.within), overdue: num(r.overdue) }));
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { num } from './sql-dialect';
+import { num, param, paramList } from '../database/sql-dialect';
 import { StatsReader } from './stats-reader';
 import { StatsPeriod, wherePeriod } from './stats-period';
 import { StatsScope } from '../access/access-policy';
 import { ResolutionGroupBy } from './stats.constants';
+import { COUNTED, GROUP_COLUMN, groupJoin, IN_PROGRESS, OUTCOME_BUCKET } from './stats-dimensions';
 
 export interface ResolutionRow {
   g: string | number | null;
@@ -24,23 +25,10 @@ export interface FeedbackRow {
 }
 
 /**
- * Column a grouping reads. keyPopulation reads the normalised table, so a complaint with several
- * key populations yields one row per population (and one null row when it has none).
- */
-const GROUP_COLUMN: Record<ResolutionGroupBy, string> = {
-  city: 'c.city_id',
-  facility: 'c.facility_id',
-  category: 'c.category',
-  keyPopulation: 'k.key_population',
-  gender: 'c.gender',
-  ageGroup: 'c.age_group',
-  quarter: 'c.received_quarter',
-};
-
-/**
  * Aggregates in SQL through the driver (sqlite3 runs them on libuv's pool, off the event loop).
  * Each query reads only columns of idx_complaints_stats / idx_complaints_city_stats, so SQLite
- * answers from the index without touching the table (migration 1764000003000).
+ * answers from the index without touching the table (migration 1764000003000). Statements use
+ * `$n` placeholders (src/database/sql-dialect.ts).
  */
 @Injectable()
 export class StatisticsRepository {
@@ -51,25 +39,17 @@ export class StatisticsRepository {
   }
 
   async resolution(scope: StatsScope, period: StatsPeriod, groupBy: ResolutionGroupBy | null): Promise<ResolutionRow[]> {
-    const where = ["c.status <> 'rejected'"];
+    const where = [COUNTED];
     const params: unknown[] = [];
     wherePeriod('c.received_at', period, where, params);
-    if (scope.cityId !== null) {
-      where.push('c.city_id = ?');
-      params.push(scope.cityId);
-    }
-    if (scope.facilityId !== null) {
-      where.push('c.facility_id = ?');
-      params.push(scope.facilityId);
-    }
+    if (scope.cityId !== null) where.push(`c.city_id = ${param(params, scope.cityId)}`);
+    if (scope.facilityId !== null) where.push(`c.facility_id = ${param(params, scope.facilityId)}`);
     const g = groupBy ? GROUP_COLUMN[groupBy] : 'NULL';
-    const join = groupBy === 'keyPopulation' ? 'LEFT JOIN complaint_key_populations k ON k.complaint_id = c.id' : '';
-    const o = "CASE WHEN c.status = 'resolved' THEN c.outcome END";
-    const rows = await this.query<{ g: string | number | null; o: string | null; n: unknown }>(
-      `SELECT ${g} AS g, ${o} AS o, COUNT(*) AS n FROM complaints c ${join} WHERE ${where.join(' AND ')} GROUP BY ${groupBy ? `${g}, ` : ''}${o}`,
+    const rows = await this.query<{ g: string | number | null; b: string; n: unknown }>(
+      `SELECT ${g} AS g, ${OUTCOME_BUCKET} AS b, COUNT(*) AS n FROM complaints c ${groupJoin(groupBy)} WHERE ${where.join(' AND ')} GROUP BY ${groupBy ? `${g}, ` : ''}${OUTCOME_BUCKET}`,
       params,
     );
-    return rows.map((r) => ({ g: r.g, outcome: r.o, n: num(r.n) }));
+    return rows.map((r) => ({ g: r.g, outcome: r.b === IN_PROGRESS ? null : r.b, n: num(r.n) }));
   }
 
   async cities(): Promise<{ id: number; code: string; name: string }[]> {
@@ -79,10 +59,10 @@ export class StatisticsRepository {
 
   async facilities(ids?: number[]): Promise<{ id: number; name: string; cityId: number; slaDays: number }[]> {
     if (ids && ids.length === 0) return [];
-    const list = ids ? ids.map(() => '?').join(', ') : '';
+    const params: unknown[] = [];
     const rows = await this.query<{ id: unknown; name: string; city_id: unknown; sla_days: unknown }>(
-      `SELECT id, name, city_id, sla_days FROM facilities ${ids ? `WHERE id IN (${list})` : ''} ORDER BY name`,
-      ids ?? [],
+      `SELECT id, name, city_id, sla_days FROM facilities ${ids ? `WHERE id IN (${paramList(params, ids)})` : ''} ORDER BY name`,
+      params,
     );
     return rows.map((r) => ({ id: num(r.id), name: r.name, cityId: num(r.city_id), slaDays: num(r.sla_days) }));
   }
@@ -91,14 +71,8 @@ export class StatisticsRepository {
     const where = ['1 = 1'];
     const params: unknown[] = [];
     wherePeriod('f.created_at', period, where, params);
-    if (scope.cityId !== null) {
-      where.push('fa.city_id = ?');
-      params.push(scope.cityId);
-    }
-    if (scope.facilityId !== null) {
-      where.push('f.facility_id = ?');
-      params.push(scope.facilityId);
-    }
+    if (scope.cityId !== null) where.push(`fa.city_id = ${param(params, scope.cityId)}`);
+    if (scope.facilityId !== null) where.push(`f.facility_id = ${param(params, scope.facilityId)}`);
     const rows = await this.query<Record<string, unknown>>(
       `SELECT f.facility_id AS facility_id, f.quarter AS quarter, COUNT(*) AS n,
               AVG(f.waiting_time * 1.0) AS waiting_time, AVG(f.staff_attitude * 1.0) AS staff_attitude,
@@ -124,7 +98,7 @@ export class StatisticsRepository {
   async councils(cityId: number | null): Promise<{ id: number; cityId: number; name: string; seats: number; termMonths: number; cityCode: string; cityName: string }[]> {
     const rows = await this.query<Record<string, unknown>>(
       `SELECT co.id, co.city_id, co.name, co.seats, co.term_months, ci.code, ci.name AS city_name
-         FROM councils co JOIN cities ci ON ci.id = co.city_id ${cityId !== null ? 'WHERE co.city_id = ?' : ''} ORDER BY ci.name`,
+         FROM councils co JOIN cities ci ON ci.id = co.city_id ${cityId !== null ? 'WHERE co.city_id = $1' : ''} ORDER BY ci.name`,
       cityId !== null ? [cityId] : [],
     );
     return rows.map((r) => ({
@@ -140,9 +114,10 @@ export class StatisticsRepository {
 
   async terms(councilIds: number[]): Promise<{ councilId: number; memberId: number; termStart: string; termEnd: string; endedOn: string | null }[]> {
     if (councilIds.length === 0) return [];
+    const params: unknown[] = [];
     const rows = await this.query<Record<string, unknown>>(
-      `SELECT council_id, member_id, term_start, term_end, ended_on FROM terms WHERE council_id IN (${councilIds.map(() => '?').join(', ')})`,
-      councilIds,
+      `SELECT council_id, member_id, term_start, term_end, ended_on FROM terms WHERE council_id IN (${paramList(params, councilIds)})`,
+      params,
     );
     return rows.map((r) => ({
       councilId: num(r.council_id),
@@ -155,19 +130,12 @@ export class StatisticsRepository {
 
   async trainings(councilIds: number[], from: string, to: string): Promise<{ councilId: number; memberId: number }[]> {
     if (councilIds.length === 0) return [];
+    const params: unknown[] = [];
     const rows = await this.query<Record<string, unknown>>(
       `SELECT m.council_id, t.member_id FROM trainings t JOIN members m ON m.id = t.member_id
-        WHERE m.council_id IN (${councilIds.map(() => '?').join(', ')}) AND t.date >= ? AND t.date <= ?`,
-      [...councilIds, from, to],
+        WHERE m.council_id IN (${paramList(params, councilIds)}) AND t.date >= ${param(params, from)} AND t.date <= ${param(params, to)}`,
+      params,
     );
     return rows.map((r) => ({ councilId: num(r.council_id), memberId: num(r.member_id) }));
-  }
-
-  /** True when a table exists (escalations arrive with another feature's migration). */
-  async hasTable(name: string): Promise<boolean> {
-    const rows = this.reader.isSqlite
-      ? await this.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
-      : await this.query('SELECT table_name FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()', [name]);
-    return rows.length > 0;
   }
 }

@@ -9,7 +9,6 @@ import { addToTally, emptyTally, OutcomeTally, ResolutionFigures, sumTallies, su
 import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
 import { FeedbackRow, ResolutionRow, StatisticsRepository } from './statistics.repository';
 import { StatsRollupService } from './stats-rollup.service';
-import { RollupDim } from './monthly-rollup';
 import { ResolutionQueryDto, StatsPeriodQueryDto } from './stats-query.dto';
 import { describePeriod, resolvePeriod, statsPeriod, StatsPeriod } from './stats-period';
 import { assertMaySeeCouncilStats, statsScope, StatsScope } from '../access/access-policy';
@@ -127,20 +126,12 @@ export class StatisticsService {
     const full = scope.facilityId === null ? await rollup.fullMonths(period.fromMs, period.toMs) : null;
     if (!full) return this.repo.resolution(scope, period, groupBy);
     await rollup.refresh(full);
-    const dim: RollupDim = groupBy === null || groupBy === 'city' || groupBy === 'quarter' ? 'none' : groupBy;
-    const by = groupBy === 'city' ? 'city' : groupBy === 'quarter' ? 'month' : 'value';
     const [head, middle, tail] = await Promise.all([
       period.fromMs === null || period.fromMs < full.startMs ? this.repo.resolution(scope, { ...period, toMs: full.startMs }, groupBy) : Promise.resolve([]),
-      rollup.read(full.first, full.last, dim, scope.cityId, by),
+      rollup.read(full.first, full.last, groupBy, scope.cityId),
       period.toMs === null || period.toMs > full.endMs ? this.repo.resolution(scope, { ...period, fromMs: full.endMs }, groupBy) : Promise.resolve([]),
     ]);
-    const quarterOfMonth = (m: string) => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5, 7)) - 1) / 3) + 1}`;
-    const fromRollup: ResolutionRow[] = middle.map((r) => ({
-      g: groupBy === 'quarter' ? quarterOfMonth(String(r.g)) : groupBy === 'facility' && r.g !== null ? Number(r.g) : r.g,
-      outcome: r.bucket === 'in_progress' ? null : r.bucket,
-      n: r.n,
-    }));
-    return [...head, ...fromRollup, ...tail];
+    return [...head, ...middle, ...tail];
   }
 
   private tally(rows: { g: string | number | null; outcome: string | null; n: number }[]): Map<string | number | null, OutcomeTally> {

@@ -1,5 +1,6 @@
 import { invalid } from '../common/domain-errors';
 import { addDays, addMonths, daysBetween, startOfDayInZone } from '../common/dates';
+import { param } from '../database/sql-dialect';
 import { MAX_PERIOD_DAYS } from './stats.constants';
 
 /** A period of calendar days in the configured time zone; `to` is the last day included. */
@@ -60,14 +61,8 @@ export function resolvePeriod(from: string | undefined, to: string | undefined, 
   };
 }
 
-/** Appends `column >= from` and `column < to` for the bounds the period has. */
+/** Appends `column >= from` and `column < to` for the bounds the period has (`$n` placeholders). */
 export function wherePeriod(column: string, period: StatsPeriod, where: string[], params: unknown[]): void {
-  if (period.fromMs !== null) {
-    where.push(`${column} >= ?`);
-    params.push(period.fromMs);
-  }
-  if (period.toMs !== null) {
-    where.push(`${column} < ?`);
-    params.push(period.toMs);
-  }
+  if (period.fromMs !== null) where.push(`${column} >= ${param(params, period.fromMs)}`);
+  if (period.toMs !== null) where.push(`${column} < ${param(params, period.toMs)}`);
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { quietSqlite3 } from '../database/sqlite-driver';
-import { placeholders } from './sql-dialect';
+import { toDialect } from '../database/sql-dialect';
 
 /**
  * Read connection for statistics and exports. TypeORM drives SQLite over one connection, so a
@@ -28,13 +28,13 @@ export class StatsReader implements OnModuleDestroy {
   }
 
   /**
-   * `sql` uses `?` placeholders on both dialects. On SQLite the queries on this connection run one
+   * `sql` uses `$n` placeholders on both dialects (src/database/sql-dialect.ts). On SQLite the queries on this connection run one
    * after another: sqlite3 finalizes each statement on the main thread, and finalizing while a
    * sibling statement of the same connection runs on a worker thread waits for that statement's
    * lock — a 300 ms aggregate run beside another would block the whole event loop for 300 ms.
    */
   async query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const text = placeholders(sql, this.db.isSqlite);
+    const text = toDialect(sql, this.db.isSqlite);
     const cfg = this.config.database;
     if (cfg.type !== 'sqlite' || cfg.path === ':memory:') return this.db.manager.query(text, params);
     this.ready ??= (async () => {

@@ -1,20 +1,7 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKeyOptions, TableIndexOptions } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { col, fk, id, idx, nullable } from './schema-helpers';
 
-/**
- * Hand-written with the QueryRunner API so the same migration runs on SQLite and PostgreSQL.
- * Instants are bigint epoch milliseconds; calendar dates are 'YYYY-MM-DD' varchar(10).
- */
-export const id = (): TableColumnOptions => ({ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' });
-export const col = (name: string, type: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type, isNullable: false, ...extra });
-export const nullable = (name: string, type: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type, isNullable: true, ...extra });
-export const fk = (column: string, table: string, onDelete: TableForeignKeyOptions['onDelete'] = 'RESTRICT'): TableForeignKeyOptions => ({
-  columnNames: [column],
-  referencedTableName: table,
-  referencedColumnNames: ['id'],
-  onDelete,
-});
-export const idx = (name: string, columns: string[], isUnique = false): TableIndexOptions => ({ name, columnNames: columns, isUnique });
-
+/** Hand-written with the QueryRunner API so the same migration runs on SQLite and PostgreSQL. */
 export class Foundation1764000000000 implements MigrationInterface {
   name = 'Foundation1764000000000';
 

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { col, fk, id, idx, nullable } from './1764000000000-foundation';
+import { col, fk, id, idx, nullable } from './schema-helpers';
 
 export class Complaints1764000001000 implements MigrationInterface {
   name = 'Complaints1764000001000';

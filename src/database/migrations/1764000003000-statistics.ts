@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { POSTGRES_TRIGGERS, SQLITE_TRIGGERS } from '../../statistics/monthly-rollup';
-import { col, id } from './1764000000000-foundation';
+import { col, id } from './schema-helpers';
 
 /**
  * Covering indexes for the statistics routes. Each one holds every column its query reads, so
@@ -8,6 +7,45 @@ import { col, id } from './1764000000000-foundation';
  * aggregate slower (ENGINEERING-NOTES). Figures for each are in BENCHMARKS.md.
  */
 const COMPLAINT_STATS_COLUMNS = ['status', 'outcome', 'facility_id', 'category', 'gender', 'age_group', 'received_quarter'];
+
+/*
+ * Rollup triggers (src/statistics/monthly-rollup.ts explains what they feed). Their SQL lives here,
+ * in the migration, and is installed by it only: the text is part of history, so it is never edited
+ * — a change of the triggers is a new migration. A later migration that rebuilds the complaints or
+ * complaint_key_populations table on SQLite (TypeORM's path for most ALTERs) drops these triggers
+ * with the old table, and must create them again itself, from its own copy of the SQL.
+ */
+const SQLITE_TRIGGERS = [
+  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_ins AFTER INSERT ON complaints BEGIN INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at); END`,
+  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_upd AFTER UPDATE OF status, outcome, city_id, facility_id, category, gender, age_group, received_at ON complaints BEGIN
+     INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at);
+     INSERT INTO complaint_stats_dirty (received_at) SELECT OLD.received_at WHERE OLD.received_at <> NEW.received_at;
+   END`,
+  `CREATE TRIGGER IF NOT EXISTS trg_complaints_stats_del AFTER DELETE ON complaints BEGIN INSERT INTO complaint_stats_dirty (received_at) VALUES (OLD.received_at); END`,
+  `CREATE TRIGGER IF NOT EXISTS trg_ckp_stats_ins AFTER INSERT ON complaint_key_populations BEGIN INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = NEW.complaint_id; END`,
+  `CREATE TRIGGER IF NOT EXISTS trg_ckp_stats_del AFTER DELETE ON complaint_key_populations BEGIN INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = OLD.complaint_id; END`,
+];
+const POSTGRES_TRIGGERS = [
+  `CREATE OR REPLACE FUNCTION kpac_complaint_stats_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP <> 'INSERT' THEN INSERT INTO complaint_stats_dirty (received_at) VALUES (OLD.received_at); END IF;
+     IF TG_OP <> 'DELETE' THEN INSERT INTO complaint_stats_dirty (received_at) VALUES (NEW.received_at); END IF;
+     RETURN NULL;
+   END $$`,
+  `CREATE OR REPLACE FUNCTION kpac_ckp_stats_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
+   BEGIN
+     IF TG_OP = 'DELETE' THEN
+       INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = OLD.complaint_id;
+     ELSE
+       INSERT INTO complaint_stats_dirty (received_at) SELECT received_at FROM complaints WHERE id = NEW.complaint_id;
+     END IF;
+     RETURN NULL;
+   END $$`,
+  `DROP TRIGGER IF EXISTS trg_complaints_stats ON complaints`,
+  `CREATE TRIGGER trg_complaints_stats AFTER INSERT OR DELETE OR UPDATE OF status, outcome, city_id, facility_id, category, gender, age_group, received_at ON complaints FOR EACH ROW EXECUTE FUNCTION kpac_complaint_stats_dirty()`,
+  `DROP TRIGGER IF EXISTS trg_ckp_stats ON complaint_key_populations`,
+  `CREATE TRIGGER trg_ckp_stats AFTER INSERT OR DELETE ON complaint_key_populations FOR EACH ROW EXECUTE FUNCTION kpac_ckp_stats_dirty()`,
+];
 
 export class Statistics1764000003000 implements MigrationInterface {
   name = 'Statistics1764000003000';

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { col } from './1764000000000-foundation';
+import { col } from './schema-helpers';
 
 export class TrackingFailures1764000003100 implements MigrationInterface {
   name = 'TrackingFailures1764000003100';

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
-import { col, fk, id, idx, nullable } from './1764000000000-foundation';
+import { col, fk, id, idx, nullable } from './schema-helpers';
 
 /**
  * Staff access (issue 11): web sessions kept server-side, the second factor (TOTP secret

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { col, idx, nullable } from './1764000000000-foundation';
+import { col, idx, nullable } from './schema-helpers';
 
 /**
  * Hardening: the key table (random key ids with check values, stored data keys); tracking
