@@ -30,6 +30,8 @@ import {
   ResponsiblePartyType,
 } from '../src/complaints/complaint.constants';
 import { formatReference } from '../src/complaints/complaint-reference';
+import { complaintRow } from '../src/complaints/complaint-row';
+import { Complaint } from '../src/complaints/complaint.entity';
 import { CONSTITUENCIES, TERM_END_REASONS } from '../src/councils/council.constants';
 import { SEED_CITIES } from '../src/councils/reference-data.service';
 import { dataSourceOptions } from '../src/database/data-source-options';
@@ -361,12 +363,11 @@ async function main(): Promise<void> {
   const counters = new Map<string, number>();
   for (const row of await q('SELECT city_id, year, last_value FROM reference_counters')) counters.set(`${row.city_id}:${row.year}`, Number(row.last_value));
 
-  const complaintColumns = [
-    'id', 'reference', 'tracking_hash', 'channel', 'city_id', 'facility_id', 'category', 'description', 'desired_outcome', 'incident_date',
-    'key_populations', 'gender', 'age_group', 'responsible_party_type', 'contact_enc', 'contact_erased_at', 'may_contact', 'disclose_identity',
-    'priority', 'status', 'reject_reason', 'outcome', 'decline_reason', 'outcome_by', 'outcome_at', 'complainant_verified',
-    'complainant_verified_at', 'received_at', 'received_quarter', 'created_by', 'created_at', 'updated_at', 'version',
-  ];
+  // Complaint rows come from the intake's own row builder and the entity's columns, so a new
+  // column needs no change here.
+  const complaintMeta = ds.getMetadata(Complaint);
+  const complaintColumns = complaintMeta.columns.map((c) => c.databaseName);
+  const complaintCells = (row: Partial<Complaint>) => complaintMeta.columns.map((c) => ds.driver.preparePersistentValue((row as Record<string, unknown>)[c.propertyName] ?? null, c));
   const escalationColumns = [
     'id', 'complaint_id', 'city_id', 'facility_id', 'rung', 'parent_escalation_id', 'summary', 'identity_disclosed', 'due_at', 'delivery_state',
     'response_state', 'response', 'responded_at', 'responded_by', 'token_hash', 'token_enc', 'token_expires_at', 'token_used_at', 'created_by',
@@ -444,41 +445,43 @@ async function main(): Promise<void> {
         const key = `${city.id}:${year}`;
         const seq = (counters.get(key) ?? 0) + 1;
         counters.set(key, seq);
-        complaints.push([
-          id,
-          formatReference(city.code, year, seq),
-          r.hex(64),
-          pickChannel(),
-          city.id,
-          facility?.id ?? null,
-          pickCategory(),
-          r.pick(DESCRIPTIONS),
-          r.next() < 0.5 ? 'That the site opens longer and staff respect confidentiality.' : null,
-          r.next() < 0.7 ? localDate(receivedAt - r.int(20) * DAY) : null,
-          JSON.stringify(kpList),
-          pickGender(),
-          pickAge(),
-          pickResponsible(),
-          null,
-          null,
-          r.next() < 0.4,
-          r.next() < 0.1,
-          pickPriority(),
-          status,
-          rejectReason,
-          outcome,
-          outcome === 'unresolved_client_declined' ? r.pick(DECLINE_REASONS) : null,
-          null,
-          outcomeAt,
-          outcome && r.next() < 0.2 ? r.next() < 0.85 : null,
-          null,
-          receivedAt,
-          quarterOf(receivedAt),
-          null,
-          receivedAt,
-          outcomeAt ?? receivedAt,
-          outcome ? 4 : 1,
-        ]);
+        const desiredOutcome = r.next() < 0.5 ? 'That the site opens longer and staff respect confidentiality.' : null;
+        const incidentDate = r.next() < 0.7 ? localDate(receivedAt - r.int(20) * DAY) : null;
+        complaints.push(
+          complaintCells(
+            complaintRow(
+              {
+                id,
+                reference: formatReference(city.code, year, seq),
+                trackingHash: r.hex(64),
+                channel: pickChannel()!,
+                cityId: city.id,
+                facilityId: facility?.id ?? null,
+                category: pickCategory()!,
+                description: r.pick(DESCRIPTIONS),
+                desiredOutcome,
+                incidentDate,
+                keyPopulations: kpList,
+                gender: pickGender(),
+                ageGroup: pickAge(),
+                responsiblePartyType: pickResponsible(),
+                mayContact: r.next() < 0.4,
+                discloseIdentityToFacility: r.next() < 0.1,
+                priority: pickPriority() ?? 'normal',
+                status,
+                rejectReason,
+                outcome,
+                declineReason: outcome === 'unresolved_client_declined' ? r.pick(DECLINE_REASONS) : null,
+                outcomeAt: outcomeAt === null ? null : new Date(outcomeAt),
+                complainantVerified: outcome && r.next() < 0.2 ? r.next() < 0.85 : null,
+                receivedAt: new Date(receivedAt),
+                createdAt: new Date(receivedAt),
+                updatedAt: new Date(outcomeAt ?? receivedAt),
+              },
+              tz,
+            ),
+          ),
+        );
         for (const k of kpList) kps.push([id, k]);
         const escalated = status === 'escalated' || status === 'responded' || (status === 'resolved' && r.next() < 0.6);
         if (facility && escalated) {

@@ -6,7 +6,8 @@ import { deriveKey, FieldCipher, sha256Hex } from '../../src/common/crypto';
 import { quarterInZone } from '../../src/common/dates';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { contactAad, contactCipher } from '../../src/complaints/contact-cipher';
-import { bulkInsert, setColumnById } from '../../src/database/sql';
+import { complaintRow } from '../../src/complaints/complaint-row';
+import { Escalation } from '../../src/escalations/escalation.entity';
 import { tokenAad } from '../../src/escalations/response-links';
 import { EncryptionKey } from '../../src/keys/encryption-key.entity';
 import { CIPHER_PURPOSES, KeyRing, keyRingFor } from '../../src/keys/key-ring';
@@ -81,55 +82,34 @@ describe(`key rotation on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 11, it
       await a.db.transaction(async ({ em }) => {
         const first = await em.query(`SELECT id, token_enc FROM escalations WHERE id = ${escalationIds[0]}`);
         const token = keyRingFor(a.config).cipher('response-link').decrypt(first[0].token_enc, tokenAad(escalationIds[0]));
-        await setColumnById(em, 'escalations', 'token_enc', [{ id: escalationIds[0], value: legacyEnvelope(OLD, 'response-link', token, tokenAad(escalationIds[0])) }]);
+        await em.update(Escalation, { id: escalationIds[0] }, { tokenEnc: legacyEnvelope(OLD, 'response-link', token, tokenAad(escalationIds[0])) });
       });
 
       const now = a.clock.now();
       const cipher = contactCipher(a.config);
       for (let start = 0; start < COMPLAINTS; start += 500) {
-        await a.db.transaction(async ({ em }) => {
-          const rows = Array.from({ length: 500 }, (_, k) => ({
-            reference: `BKH-26-R${start + k}`,
-            trackingHash: sha256Hex(randomBytes(8).toString('hex')),
-            channel: 'web' as const,
-            cityId: city.id,
-            facilityId: null,
-            category: 'waiting_time' as const,
-            description: 'Seeded for the rotation test.',
-            desiredOutcome: null,
-            incidentDate: null,
-            keyPopulations: [],
-            gender: null,
-            ageGroup: null,
-            responsiblePartyType: null,
-            contactEnc: null,
-            contactErasedAt: null,
-            mayContact: true,
-            discloseIdentityToFacility: false,
-            priority: 'normal' as const,
-            status: 'in_review' as const,
-            rejectReason: null,
-            outcome: null,
-            declineReason: null,
-            outcomeBy: null,
-            outcomeAt: null,
-            complainantVerified: null,
-            complainantVerifiedAt: null,
-            receivedAt: now,
-            receivedQuarter: quarterInZone(now, a.config.timeZone),
-            createdBy: null,
-            createdAt: now,
-            updatedAt: now,
-            version: 1,
-          }));
-          const ids = (await bulkInsert(em, Complaint, rows, ['id'])).map((r) => Number(r.id));
-          await setColumnById(
-            em,
-            'complaints',
-            'contact_enc',
-            ids.map((id) => {
+        await a.db.transaction(async (uow) => {
+          const ids = await uow.reserveIds(Complaint, 500);
+          uow.append(
+            Complaint,
+            ids.map((id, k) => {
               const plain = JSON.stringify({ phone: phoneOf(id) });
-              return { id, value: id % 2 ? cipher.encrypt(plain, contactAad(id)) : legacyEnvelope(OLD, 'contact', plain, contactAad(id)) };
+              return complaintRow(
+                {
+                  id,
+                  reference: `BKH-26-R${start + k}`,
+                  trackingHash: sha256Hex(randomBytes(8).toString('hex')),
+                  channel: 'web',
+                  cityId: city.id,
+                  category: 'waiting_time',
+                  description: 'Seeded for the rotation test.',
+                  mayContact: true,
+                  status: 'in_review',
+                  receivedAt: now,
+                  contactEnc: id % 2 ? cipher.encrypt(plain, contactAad(id)) : legacyEnvelope(OLD, 'contact', plain, contactAad(id)),
+                },
+                a.config.timeZone,
+              );
             }),
           );
         });
