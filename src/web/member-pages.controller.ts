@@ -129,10 +129,10 @@ export class MemberPagesController {
   /** The tracking code, for the member to hand to the person; shown again on a reload for a short while. */
   @Get('intake/done')
   @StaffPage('kpac_member', 'admin')
-  async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+  async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('view') view?: string) {
     const result = await this.handoffs.read<{ id?: number; reference: string; trackingCode: string; userId: number | null }>('intake-done', req.cookies?.[INTAKE_COOKIE]);
     if (!result || result.userId !== req.actor!.userId) return reply.redirect('/staff', 303);
-    return this.renderer.render(req, reply, 'intake-done', { result });
+    return this.renderer.render(req, reply, 'intake-done', { result, print: view === 'print', script: true });
   }
 
   @Get('complaints/:id')
@@ -182,6 +182,7 @@ export class MemberPagesController {
       outcome,
       declineReason: outcome === 'unresolved_client_declined' ? formOptional(body.declineReason) : undefined,
       note: formOptional(body.note),
+      publicNote: formOptional(body.publicNote),
       version: formInt(body.version),
     };
     const { dto, errors } = await validateForm(ResolutionDto, plain);

@@ -33,17 +33,19 @@ import {
   RESPONSIBLE_PARTY_TYPES,
   ResponsiblePartyType,
 } from '../complaint.constants';
-import { MAX_ID, PlainText } from './text-rules';
+import { HasLetters, MAX_ID, PlainText } from './text-rules';
 
 export const DESCRIPTION_MAX = 5000;
 export const DESIRED_OUTCOME_MAX = 2000;
+/** A public complaint says what happened in at least this many letters. */
+export const DESCRIPTION_MIN_LETTERS = 5;
 
 export class ContactDto {
   @ApiPropertyOptional({ example: '+992 90 123 4567' })
   @IsOptional()
   @IsString()
   @MaxLength(40)
-  @Matches(/^[+0-9 ()\-.]*$/, { message: 'contact.phone may hold only digits, spaces, +, -, ., ( and )' })
+  @Matches(/^[+0-9 ()\-.]*$/, { message: 'contact.phone may hold only digits, spaces and + (also -, ., ( and ))' })
   phone?: string;
 
   @ApiPropertyOptional()
@@ -150,6 +152,7 @@ export class ComplaintFieldsDto {
 }
 
 export class PublicComplaintDto extends ComplaintFieldsDto {
+
   @ApiPropertyOptional({ enum: ['web'], description: 'Always web on the public form' })
   @IsOptional()
   @IsIn(['web'], { message: 'channel is always web on the public form' })
@@ -162,6 +165,11 @@ export class PublicComplaintDto extends ComplaintFieldsDto {
   @MaxLength(500)
   website?: string;
 }
+
+// The public form's own rule on top of the shared ones: words, not a stray character (staff enter
+// paper forms as written).
+HasLetters(DESCRIPTION_MIN_LETTERS)(PublicComplaintDto.prototype, 'description');
+ApiProperty({ maxLength: DESCRIPTION_MAX, description: `What happened, in words: at least ${DESCRIPTION_MIN_LETTERS} letters` })(PublicComplaintDto.prototype, 'description');
 
 export class StaffComplaintDto extends ComplaintFieldsDto {
   @ApiPropertyOptional({ enum: CHANNELS, default: 'paper_form' })
