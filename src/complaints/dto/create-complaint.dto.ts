@@ -75,6 +75,19 @@ export class ConsentsDto {
   discloseIdentityToFacility?: boolean;
 }
 
+/** The rules of a complaint's description; with `minLetters`, it must also say something in words. */
+function DescriptionRules(minLetters?: number): PropertyDecorator {
+  return (target, key) => {
+    const words = minLetters ? `; at least ${minLetters} letters, saying what happened` : '';
+    ApiProperty({ maxLength: DESCRIPTION_MAX, description: `What happened${words}` })(target, key);
+    IsString()(target, key);
+    IsNotEmpty()(target, key);
+    MaxLength(DESCRIPTION_MAX)(target, key);
+    PlainText()(target, key);
+    if (minLetters) HasLetters(minLetters)(target, key);
+  };
+}
+
 /** Fields common to the public form and staff intake (DESIGN §6). */
 export class ComplaintFieldsDto {
   @ApiProperty()
@@ -94,11 +107,7 @@ export class ComplaintFieldsDto {
   @IsIn(CATEGORIES)
   category: Category;
 
-  @ApiProperty({ maxLength: DESCRIPTION_MAX })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(DESCRIPTION_MAX)
-  @PlainText()
+  @DescriptionRules()
   description: string;
 
   @ApiPropertyOptional({ maxLength: DESIRED_OUTCOME_MAX })
@@ -167,9 +176,9 @@ export class PublicComplaintDto extends ComplaintFieldsDto {
 }
 
 // The public form's own rule on top of the shared ones: words, not a stray character (staff enter
-// paper forms as written).
-HasLetters(DESCRIPTION_MIN_LETTERS)(PublicComplaintDto.prototype, 'description');
-ApiProperty({ maxLength: DESCRIPTION_MAX, description: `What happened, in words: at least ${DESCRIPTION_MIN_LETTERS} letters` })(PublicComplaintDto.prototype, 'description');
+// paper forms as written). All of the field's rules again: class-validator drops a parent's rules
+// for a property the subclass gives rules of its own.
+DescriptionRules(DESCRIPTION_MIN_LETTERS)(PublicComplaintDto.prototype, 'description');
 
 export class StaffComplaintDto extends ComplaintFieldsDto {
   @ApiPropertyOptional({ enum: CHANNELS, default: 'paper_form' })
