@@ -111,7 +111,9 @@ export class MemberPagesController {
       receivedAt: formString(body.receivedAt),
     };
     const { dto, errors } = await validateForm(StaffComplaintDto, { ...complaintFormBody(values), channel: values.channel, receivedAt: formOptional(values.receivedAt) });
-    if (hasErrors(errors)) return this.intakeForm(req, reply, { values, errors: complaintFormErrors(errors), status: 400 });
+    const fieldErrors = complaintFormErrors(errors);
+    if (fieldErrors['phone'] === 'validation.generic') fieldErrors['phone'] = 'validation.phone';
+    if (hasErrors(fieldErrors)) return this.intakeForm(req, reply, { values, errors: fieldErrors, status: 400 });
     const { done, refused } = await attempt(() => this.intake.submitStaff(actor, dto), STAFF_FORM);
     if (refused) return this.intakeForm(req, reply, { values, ...refused });
     // The cookie holds a random id only; the code stays in a one-device record, for this account.
