@@ -29,6 +29,7 @@ export function complaintRow(c: NewComplaint, timeZone: string): Partial<Complai
     declineReason: null,
     outcomeBy: null,
     outcomeAt: null,
+    outcomePublicNote: null,
     complainantVerified: null,
     complainantVerifiedAt: null,
     createdBy: null,

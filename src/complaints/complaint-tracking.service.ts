@@ -15,6 +15,7 @@ import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { Complaint } from './complaint.entity';
 import { ComplaintStatus, Outcome } from './complaint.constants';
 import { ConfirmComplaintDto, TrackComplaintDto } from './dto/track-complaint.dto';
+import { normaliseReference } from './public-code';
 import { TrackingCodeHasher, trackingCodeHasher } from './tracking-code';
 
 /**
@@ -44,6 +45,8 @@ export interface TrackView {
   statusText: string;
   outcome: Outcome | null;
   outcomeText: string | null;
+  /** The member's words on what changed; the facility's own answer is never shown here. */
+  outcomePublicNote: string | null;
   receivedAt: string;
   /** The complainant's own verdict on the outcome: true, false, or null (not given). */
   complainantVerified: boolean | null;
@@ -119,7 +122,7 @@ export class ComplaintTrackingService {
    * cleared when the code is right.
    */
   private async verify(referenceInput: string, code: string, client: string | undefined): Promise<Complaint> {
-    const reference = referenceInput.trim().toUpperCase();
+    const reference = normaliseReference(referenceInput) ?? referenceInput.trim().toUpperCase();
     const clientKey = hmacHex(this.clientKeyKey, clientNetwork(client));
     const wait = await this.claimAttempt(reference, clientKey, this.clock.now().getTime());
     if (wait > 0) {
@@ -182,6 +185,7 @@ export class ComplaintTrackingService {
       statusText: STATUS_TEXT[c.status],
       outcome: c.outcome,
       outcomeText: c.outcome ? OUTCOME_TEXT[c.outcome] : null,
+      outcomePublicNote: c.outcome ? c.outcomePublicNote : null,
       receivedAt: c.receivedAt.toISOString(),
       complainantVerified: c.complainantVerified,
       // Only when and what: no notes, no staff, no data.

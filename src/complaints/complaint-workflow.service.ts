@@ -13,7 +13,7 @@ export interface TransitionRequest {
   /** Version the caller read; a different current version means someone else acted first (409). */
   expectedVersion?: number;
   /** Columns to change along with the status. */
-  changes?: Partial<Pick<Complaint, 'rejectReason' | 'outcome' | 'declineReason' | 'outcomeBy' | 'outcomeAt' | 'category' | 'priority' | 'complainantVerified' | 'complainantVerifiedAt'>>;
+  changes?: Partial<Pick<Complaint, 'rejectReason' | 'outcome' | 'declineReason' | 'outcomeBy' | 'outcomeAt' | 'outcomePublicNote' | 'category' | 'priority' | 'complainantVerified' | 'complainantVerifiedAt'>>;
   /** Timeline entry written with the transition. */
   event: TimelineEvent;
   /** Audit details (ids and enum values only). */

@@ -95,6 +95,10 @@ export class Complaint {
   @Column(instant({ name: 'outcome_at', nullable: true }))
   outcomeAt: Date | null;
 
+  /** What changed, in the member's plain words, for the complainant (shown on /track); never the facility's answer. */
+  @Column({ type: 'text', name: 'outcome_public_note', nullable: true })
+  outcomePublicNote: string | null;
+
   /** The complainant's own verdict, kept apart from who declared the outcome. */
   @Column({ type: 'boolean', name: 'complainant_verified', nullable: true })
   complainantVerified: boolean | null;

@@ -142,6 +142,9 @@ export class ComplaintDetailResponse extends ComplaintCoreResponse {
   @ApiProperty({ type: String, nullable: true, description: 'The outcome in plain words' })
   outcomeText: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: 'What changed, written by the member for the complainant (shown when tracking)' })
+  outcomePublicNote: string | null;
+
   @ApiProperty({ type: Boolean, nullable: true, description: "The complainant's own verdict on the outcome; null: not given" })
   complainantVerified: boolean | null;
 

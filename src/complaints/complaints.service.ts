@@ -15,6 +15,7 @@ import { ActorKind, allowedActions, ComplaintAction } from './complaint-transiti
 import { ComplaintWorkflowService, TransitionRequest } from './complaint-workflow.service';
 import { Complaint } from './complaint.entity';
 import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
+import { containsContact } from './contact-leak';
 import { ComplaintsRepository } from './complaints.repository';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 import { ReopenDto, ResolutionDto, RevealContactDto, TriageDto } from './dto/complaint-actions.dto';
@@ -106,10 +107,25 @@ export class ComplaintsService {
     const declined = dto.outcome === 'unresolved_client_declined';
     if (declined && !dto.declineReason) throw invalid('declineReason is required when the outcome is unresolved_client_declined');
     if (!declined && dto.declineReason) throw invalid('declineReason is given only with the outcome unresolved_client_declined');
-    await this.act(actor, id, () => ({
+    const publicNote = dto.publicNote?.trim() || null;
+    await this.act(actor, id, (c) => {
+      if (publicNote && containsContact(publicNote, this.contactOf(c))) {
+        throw new DomainError('UNPROCESSABLE', "publicNote contains the complainant's contact details; remove them (anyone holding the reference and code reads this note)", {
+          field: 'publicNote',
+          reason: 'public_note_contact',
+        });
+      }
+      return this.resolution(actor, dto, publicNote);
+    });
+    return this.detail(actor, id);
+  }
+
+  private resolution(actor: Actor, dto: ResolutionDto, publicNote: string | null): TransitionRequest {
+    return {
       action: 'resolve',
       expectedVersion: dto.version,
       changes: {
+        outcomePublicNote: publicNote,
         outcome: dto.outcome,
         declineReason: dto.declineReason ?? null,
         outcomeBy: actor.userId,
@@ -118,9 +134,14 @@ export class ComplaintsService {
         complainantVerifiedAt: null,
       },
       event: { type: 'resolved', public: true, note: dto.note?.trim() ? dto.note : null, data: { outcome: dto.outcome } },
-      auditDetails: defined({ outcome: dto.outcome, declineReason: dto.declineReason }),
-    }));
-    return this.detail(actor, id);
+      auditDetails: defined({ outcome: dto.outcome, declineReason: dto.declineReason, publicNote: publicNote ? true : undefined }),
+    };
+  }
+
+  /** For comparing only (the public-note check); never shown. */
+  private contactOf(c: Complaint): ContactDetails | null {
+    if (!c.contactEnc || c.contactErasedAt) return null;
+    return JSON.parse(this.cipher.decrypt(c.contactEnc, contactAad(c.id))) as ContactDetails;
   }
 
   /** Back to in_review; the outcome and the complainant's verdict are cleared (the timeline keeps them). */
@@ -128,7 +149,7 @@ export class ComplaintsService {
     await this.act(actor, id, (c) => ({
       action: 'reopen',
       expectedVersion: dto.version,
-      changes: { outcome: null, declineReason: null, outcomeBy: null, outcomeAt: null, complainantVerified: null, complainantVerifiedAt: null },
+      changes: { outcome: null, declineReason: null, outcomeBy: null, outcomeAt: null, outcomePublicNote: null, complainantVerified: null, complainantVerifiedAt: null },
       event: { type: 'reopened', public: true, note: dto.note?.trim() ? dto.note : null, data: c.outcome ? { previousOutcome: c.outcome } : null },
       auditDetails: c.outcome ? { previousOutcome: c.outcome } : undefined,
     }));

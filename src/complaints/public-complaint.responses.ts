@@ -46,6 +46,9 @@ export class TrackResponse {
   @ApiProperty({ type: String, nullable: true })
   outcomeText: string | null;
 
+  @ApiProperty({ type: String, nullable: true, description: "What changed, in the council member's plain words; never the facility's own answer" })
+  outcomePublicNote: string | null;
+
   @ApiProperty({ type: String, format: 'date-time' })
   receivedAt: string;
 

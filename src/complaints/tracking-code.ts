@@ -2,31 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { deriveKey, hmacHex, safeEqualHex } from '../common/crypto';
 import type { AppConfig } from '../config/app-config';
 import { keyRingFor } from '../keys/key-ring';
-
-/** Crockford base32 without I, L, O, U: nothing that reads aloud or looks like another symbol. */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** 16 symbols × 5 bits = 80 bits of entropy. */
-const LENGTH = 16;
+import { groupTrackingCode, normaliseTrackingCode, TRACKING_ALPHABET, TRACKING_LENGTH } from './public-code';
 
 /** A new tracking code grouped for reading aloud, e.g. `7KQ4-M2XR-9TDF-H3WP`. */
 export function generateTrackingCode(): string {
-  const bytes = randomBytes(LENGTH);
+  const bytes = randomBytes(TRACKING_LENGTH);
   let out = '';
   // 256 is a multiple of 32, so `byte % 32` is uniform.
-  for (let i = 0; i < LENGTH; i++) out += ALPHABET[bytes[i] % 32];
-  return out.match(/.{4}/g)!.join('-');
+  for (let i = 0; i < TRACKING_LENGTH; i++) out += TRACKING_ALPHABET[bytes[i] % 32];
+  return groupTrackingCode(out);
 }
 
-/**
- * What the submitter typed, in canonical form: case, spaces and dashes ignored, and the
- * look-alikes Crockford maps (I, L → 1; O → 0) accepted. Null when it cannot be a code.
- */
-export function normaliseTrackingCode(input: string): string | null {
-  const s = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
-  if (s.length !== LENGTH) return null;
-  for (const ch of s) if (!ALPHABET.includes(ch)) return null;
-  return s;
-}
+// What the submitter typed is read by the public-code rule (look-alikes, separators, O/I/L).
+export { normaliseTrackingCode };
 
 /**
  * Keyed hash of the code bound to its reference. An HMAC rather than a bare SHA-256 so a copy of

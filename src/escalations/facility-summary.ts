@@ -1,5 +1,6 @@
 import { DomainError } from '../common/domain-errors';
 import type { Category } from '../complaints/complaint.constants';
+import { containsContact } from '../complaints/contact-leak';
 import type { ContactDetails } from '../complaints/contact-cipher';
 import type { Language } from '../facilities/facility.constants';
 
@@ -89,8 +90,6 @@ function normalise(text: string): string {
     .trim();
 }
 
-const digits = (s: string) => s.replace(/\D+/g, '');
-
 /**
  * Refuses (422) a summary that repeats a long stretch of the complainant's own text or contains
  * her contact details; the message says why, and `field`/`reason` let a form place it.
@@ -110,21 +109,10 @@ export function assertSummaryIsFacilitySafe(summary: string, complainantTexts: (
       }
     }
   }
-  if (contact) {
-    const plain = summary.toLowerCase();
-    // Digit runs as written, separators allowed (`+992 90 123-45-67`), but never joined across words.
-    const runs = (summary.match(/\d[\d\s().+-]*\d/g) ?? []).map(digits);
-    const leaks = (['phone', 'email', 'other'] as const).some((k) => {
-      const v = contact[k]?.trim();
-      if (!v) return false;
-      if (k === 'phone' && digits(v).length >= 6) return runs.some((r) => r.includes(digits(v).slice(-6)));
-      return v.length >= 4 && plain.includes(v.toLowerCase());
+  if (containsContact(summary, contact)) {
+    throw new DomainError('UNPROCESSABLE', "summary contains the complainant's contact details; remove them (the facility receives contact details only with the complainant's consent)", {
+      field: 'summary',
+      reason: 'contains_contact',
     });
-    if (leaks) {
-      throw new DomainError('UNPROCESSABLE', "summary contains the complainant's contact details; remove them (the facility receives contact details only with the complainant's consent)", {
-        field: 'summary',
-        reason: 'contains_contact',
-      });
-    }
   }
 }

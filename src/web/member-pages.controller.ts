@@ -111,7 +111,9 @@ export class MemberPagesController {
       receivedAt: formString(body.receivedAt),
     };
     const { dto, errors } = await validateForm(StaffComplaintDto, { ...complaintFormBody(values), channel: values.channel, receivedAt: formOptional(values.receivedAt) });
-    if (hasErrors(errors)) return this.intakeForm(req, reply, { values, errors: complaintFormErrors(errors), status: 400 });
+    const fieldErrors = complaintFormErrors(errors);
+    if (fieldErrors['phone'] === 'validation.generic') fieldErrors['phone'] = 'validation.phone';
+    if (hasErrors(fieldErrors)) return this.intakeForm(req, reply, { values, errors: fieldErrors, status: 400 });
     const { done, refused } = await attempt(() => this.intake.submitStaff(actor, dto), STAFF_FORM);
     if (refused) return this.intakeForm(req, reply, { values, ...refused });
     // The cookie holds a random id only; the code stays in a one-device record, for this account.
@@ -129,10 +131,10 @@ export class MemberPagesController {
   /** The tracking code, for the member to hand to the person; shown again on a reload for a short while. */
   @Get('intake/done')
   @StaffPage('kpac_member', 'admin')
-  async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+  async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('view') view?: string) {
     const result = await this.handoffs.read<{ id?: number; reference: string; trackingCode: string; userId: number | null }>('intake-done', req.cookies?.[INTAKE_COOKIE]);
     if (!result || result.userId !== req.actor!.userId) return reply.redirect('/staff', 303);
-    return this.renderer.render(req, reply, 'intake-done', { result });
+    return this.renderer.render(req, reply, 'intake-done', { result, print: view === 'print', script: true });
   }
 
   @Get('complaints/:id')
@@ -182,6 +184,7 @@ export class MemberPagesController {
       outcome,
       declineReason: outcome === 'unresolved_client_declined' ? formOptional(body.declineReason) : undefined,
       note: formOptional(body.note),
+      publicNote: formOptional(body.publicNote),
       version: formInt(body.version),
     };
     const { dto, errors } = await validateForm(ResolutionDto, plain);

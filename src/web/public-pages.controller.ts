@@ -16,8 +16,20 @@ import { PublicViews } from './public-views.service';
 import { secureCookies } from './web-cookies';
 import { attempt, FieldErrors, FormWords } from './web-errors';
 import { WebExceptionFilter } from './web-exception.filter';
-import { complaintFormBody, complaintFormErrors, complaintFormValues, formInt, formOptional, formString, hasErrors, RATINGS } from './web-forms';
-import { LANG_COOKIE, parseLang, safeNext } from './web-i18n';
+import {
+  applyConsentAnswer,
+  complaintFormBody,
+  complaintFormErrors,
+  complaintFormValues,
+  ConsentQuestion,
+  consentQuestion,
+  formInt,
+  formOptional,
+  formString,
+  hasErrors,
+  RATINGS,
+} from './web-forms';
+import { LANG_COOKIE, parseLang, safeNext, WebLang } from './web-i18n';
 import { FormState, WebRenderer, WebRequest } from './web-renderer.service';
 import { validateForm } from './web-validation';
 import { WebGuard } from './web.guard';
@@ -61,7 +73,7 @@ export class PublicPagesController {
   @Get('lang/:code')
   switchLanguage(@Param('code') code: string, @Query('next') next: string | undefined, @Res() reply: FastifyReply) {
     const lang = parseLang(code);
-    if (lang) reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: secureCookies(this.config), maxAge: 365 * 24 * 3600 });
+    if (lang) this.rememberLang(reply, lang);
     return reply.redirect(safeNext(next, '/', this.config.publicUrl), 303);
   }
 
@@ -70,20 +82,34 @@ export class PublicPagesController {
     return this.complaintForm(req, reply, { values: { cityId: city ?? '', keyPopulations: [] } });
   }
 
-  private async complaintForm(req: WebRequest, reply: FastifyReply, state: FormState) {
-    return this.renderer.renderForm(req, reply, 'complain', await this.views.complaintForm(), state);
+  private async complaintForm(req: WebRequest, reply: FastifyReply, state: FormState, question: ConsentQuestion | null = null) {
+    return this.renderer.renderForm(req, reply, 'complain', { ...(await this.views.complaintForm()), question }, state);
   }
 
   @Post('complain')
   @UseGuards(ThrottlerGuard)
   async complain(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
-    const values = complaintFormValues(body);
+    const answer = formString(body.consentAnswer);
+    const values = applyConsentAnswer(complaintFormValues(body), answer);
+    // A language button inside the form: the same form again in that language, with what was typed.
+    const lang = parseLang(formString(body.switchLang));
+    if (lang) {
+      this.rememberLang(reply, lang);
+      req.webLang = lang;
+      return this.complaintForm(req, reply, { values });
+    }
     // "Show the services of this city" re-renders the form (the no-JavaScript path of city → facility).
     if (formString(body.action) === 'city') return this.complaintForm(req, reply, { values: { ...values, facilityId: '' } });
-    const { dto, errors } = await validateForm(PublicComplaintDto, { ...complaintFormBody(values), website: formOptional(body.website) });
+    const { dto, errors: dtoErrors } = await validateForm(PublicComplaintDto, { ...complaintFormBody(values), website: formOptional(body.website) });
+    const errors = complaintFormErrors(dtoErrors);
     if (errors['cityId']) errors['cityId'] = 'validation.required';
     if (errors['category']) errors['category'] = 'validation.required';
-    if (hasErrors(errors)) return this.complaintForm(req, reply, { values, errors: complaintFormErrors(errors), status: 400 });
+    if (errors['phone'] === 'validation.generic') errors['phone'] = 'validation.phone';
+    // Every error of a submission at once: the intake's own checks are worded now too.
+    if (hasErrors(errors)) for (const [k, v] of Object.entries(await this.views.complaintChecks(values))) errors[k] ??= v;
+    const question = consentQuestion(values, answer);
+    if (hasErrors(errors)) return this.complaintForm(req, reply, { values, errors, status: 400 }, question);
+    if (question) return this.complaintForm(req, reply, { values }, question);
     const { done, refused } = await attempt(() => this.intake.submitPublic(dto), COMPLAINT_FORM);
     if (refused) return this.complaintForm(req, reply, { values, ...refused });
     const id = await this.handoffs.create('complaint-done', { reference: done.reference, trackingCode: done.trackingCode });
@@ -93,13 +119,14 @@ export class PublicPagesController {
 
   /** Survives reloads (cheap phones reload tabs) for HANDOFF_TTL_MS, on the submitting device only. */
   @Get('complain/done')
-  async done(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+  async done(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('view') view?: string) {
     const result = await this.handoffs.read<{ reference: string; trackingCode: string }>('complaint-done', req.cookies?.[DONE_COOKIE]);
     if (!result) {
       reply.clearCookie(DONE_COOKIE, { path: '/complain/done' });
       return reply.redirect('/track', 303);
     }
-    return this.renderer.render(req, reply, 'complain-done', { result });
+    // `?view=print`: the codes alone, for printing or saving as a file (the browser's print menu or the button).
+    return this.renderer.render(req, reply, 'complain-done', { result, print: view === 'print', script: true });
   }
 
   @Get('track')
@@ -117,7 +144,7 @@ export class PublicPagesController {
   }
 
   private trackForm(req: WebRequest, reply: FastifyReply, view: TrackView | null, state: FormState) {
-    return this.renderer.renderForm(req, reply, 'track', { view }, state);
+    return this.renderer.renderForm(req, reply, 'track', { view, script: true }, state);
   }
 
   /** Looks the complaint up and shows it through a redirect, so reloading never re-posts the code. */
@@ -126,13 +153,16 @@ export class PublicPagesController {
   async track(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: Record<string, unknown>) {
     const values = { reference: formString(body.reference).trim(), trackingCode: formString(body.trackingCode).trim() };
     const { dto, errors } = await validateForm(TrackComplaintDto, values);
+    if (errors['reference']) errors['reference'] = 'validation.reference';
     if (!values.reference) errors['reference'] = 'validation.required';
     if (!values.trackingCode) errors['trackingCode'] = 'validation.required';
     if (hasErrors(errors)) return this.trackForm(req, reply, null, { values, errors, status: 400 });
     const { refused } = await attempt(() => this.tracking.track(dto, req.ip), TRACK_FORM);
     if (refused) return this.trackForm(req, reply, null, { values, ...refused });
     await this.handoffs.remove(req.cookies?.[TRACK_COOKIE]);
-    reply.setCookie(TRACK_COOKIE, await this.handoffs.create('track', values), this.handoffCookie('/track'));
+    // Kept as read (canonical), so the page shows the reference the way it is written.
+    const found = { reference: dto.reference, trackingCode: dto.trackingCode };
+    reply.setCookie(TRACK_COOKIE, await this.handoffs.create('track', found), this.handoffCookie('/track'));
     return reply.redirect('/track', 303);
   }
 
@@ -154,7 +184,9 @@ export class PublicPagesController {
       }
       errors = checked.errors;
     }
-    return this.trackForm(req, reply, await this.tracking.track(saved, req.ip), { values: saved, errors, status: 400 });
+    // What was typed stays on the form: the comment and the answer, if one was chosen.
+    const values = { resolvedForMe: answer, comment: formString(body.comment) };
+    return this.trackForm(req, reply, await this.tracking.track(saved, req.ip), { values, errors, status: 400 });
   }
 
   @Get('feedback')
@@ -191,6 +223,10 @@ export class PublicPagesController {
     const { refused } = await attempt(() => this.feedback.submit(dto), FEEDBACK_FORM);
     if (refused) return this.feedbackForm(req, reply, { values, ...refused });
     return reply.redirect('/feedback?thanks=1', 303);
+  }
+
+  private rememberLang(reply: FastifyReply, lang: WebLang) {
+    reply.setCookie(LANG_COOKIE, lang, { path: '/', sameSite: 'lax', httpOnly: true, secure: secureCookies(this.config), maxAge: 365 * 24 * 3600 });
   }
 
   /** The cookie holds only the record's random id; it lives as long as the record. */

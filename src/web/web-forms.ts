@@ -98,3 +98,33 @@ export const RATINGS = ['waitingTime', 'staffAttitude', 'openingHours', 'confide
 
 /** Whether a form came back with messages. */
 export const hasErrors = (errors: FieldErrors): boolean => Object.keys(errors).length > 0;
+
+/**
+ * Contact and consent that contradict each other: a contact given while the council may not use
+ * it, or permission to contact with no way to do so. The form asks rather than guessing.
+ */
+export type ConsentQuestion = 'contactWithoutConsent' | 'consentWithoutContact';
+
+/** The answers the question offers, by question. */
+export const CONSENT_ANSWERS: Record<ConsentQuestion, readonly string[]> = {
+  contactWithoutConsent: ['allow', 'remove', 'keep'],
+  consentWithoutContact: ['anonymous'],
+};
+
+type ComplaintValues = ReturnType<typeof complaintFormValues>;
+const hasContact = (v: ComplaintValues) => [v.phone, v.email, v.otherContact].some((x) => x.trim() !== '');
+
+/** The question these values raise, if any (an answer given to it settles it). */
+export function consentQuestion(v: ComplaintValues, answer: string): ConsentQuestion | null {
+  if (hasContact(v) && !v.mayContact && answer !== 'keep') return 'contactWithoutConsent';
+  if (!hasContact(v) && v.mayContact) return 'consentWithoutContact';
+  return null;
+}
+
+/** The values as the person's answer to the question changes them: allow contact, drop it, or stay anonymous. */
+export function applyConsentAnswer(v: ComplaintValues, answer: string): ComplaintValues {
+  if (answer === 'allow' && hasContact(v)) return { ...v, mayContact: true };
+  if (answer === 'remove') return { ...v, phone: '', email: '', otherContact: '' };
+  if (answer === 'anonymous' && !hasContact(v)) return { ...v, mayContact: false };
+  return v;
+}

@@ -32,8 +32,17 @@ export class WebRenderer {
     return req.webLang;
   }
 
+  /**
+   * `key:number` (a field message with its limit, e.g. `validation.atMost:5000`) passes the number,
+   * written in the page's language, as `{n}`.
+   */
   translator(lang: WebLang): Translate {
-    return (key, args) => this.i18n.t(`web.${key}`, { lang, args }) as string;
+    const num = new Intl.NumberFormat(LOCALES[lang]);
+    return (key, args) => {
+      const withLimit = /^([\w.]+):(\d+)$/.exec(key);
+      if (withLimit) return this.i18n.t(`web.${withLimit[1]}`, { lang, args: { ...args, n: num.format(Number(withLimit[2])) } }) as string;
+      return this.i18n.t(`web.${key}`, { lang, args }) as string;
+    };
   }
 
   formatters(lang: WebLang) {

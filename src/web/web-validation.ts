@@ -15,7 +15,14 @@ const CONSTRAINT_KEYS: Record<string, string> = {
   isEmail: 'validation.email',
   isCalendarDate: 'validation.date',
   matches: 'validation.generic',
+  hasLetters: 'validation.describe',
 };
+
+/** A too-long text is told its limit (`validation.atMost:5000`): class-validator's message holds the number. */
+function atMost(message: string): string {
+  const limit = /(\d+) characters/.exec(message)?.[1];
+  return limit ? `validation.atMost:${limit}` : 'validation.tooLong';
+}
 
 function collect(errors: ValidationError[], prefix: string, out: FieldErrors): void {
   for (const e of errors) {
@@ -23,7 +30,7 @@ function collect(errors: ValidationError[], prefix: string, out: FieldErrors): v
     if (e.constraints) {
       const names = Object.keys(e.constraints);
       const hit = names.find((n) => CONSTRAINT_KEYS[n]);
-      out[field] ??= hit ? CONSTRAINT_KEYS[hit] : 'validation.generic';
+      out[field] ??= hit === 'maxLength' ? atMost(e.constraints.maxLength) : hit ? CONSTRAINT_KEYS[hit] : 'validation.generic';
     }
     if (e.children?.length) collect(e.children, field, out);
   }

@@ -46,7 +46,7 @@ describe('public routes: rate limits, honeypot, tracking-code guessing', () => {
     });
 
     it('answers a wrong code like an unknown reference, and slows a guesser down on both alike, across restarts', async () => {
-      const { reference, trackingCode } = (await t.http().post('/api/v1/public/complaints').send({ cityId, category: 'other', description: 'real' }).expect(201)).body;
+      const { reference, trackingCode } = (await t.http().post('/api/v1/public/complaints').send({ cityId, category: 'other', description: 'really' }).expect(201)).body;
       const wrong = trackingCode.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A'));
       const unknownRef = await t.http().post('/api/v1/public/complaints/track').send({ reference: 'KHJ-26-9876', trackingCode }).expect(404);
       const wrongCode = await t.http().post('/api/v1/public/complaints/track').send({ reference, trackingCode: wrong }).expect(404);

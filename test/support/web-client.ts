@@ -78,3 +78,10 @@ export async function webLogin(t: TestApp, email: string, password: string) {
     },
   };
 }
+
+/** The text of a done page's code (`reference`, `tracking-code`): its groups are separate spans, joined here. */
+export function codeOn(html: string, id: string): string {
+  const m = new RegExp(`id="${id}">((?:<span class="grp">[^<]*</span><wbr>)+)</span>`).exec(html);
+  if (!m) throw new Error(`no code #${id} on the page`);
+  return m[1].replace(/<[^>]+>/g, '');
+}

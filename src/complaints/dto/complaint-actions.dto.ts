@@ -14,6 +14,8 @@ import {
 } from '../complaint.constants';
 import { MAX_ID, PlainText } from './text-rules';
 
+export const PUBLIC_NOTE_MAX = 1000;
+
 /** Optimistic concurrency: the version the caller read; a stale one answers 409. */
 class VersionedDto {
   @ApiPropertyOptional({ description: 'The version you read (GET /complaints/:id); a newer one on the server answers 409' })
@@ -61,6 +63,16 @@ export class ResolutionDto extends VersionedDto {
   @MaxLength(5000)
   @PlainText()
   note?: string;
+
+  @ApiPropertyOptional({
+    maxLength: PUBLIC_NOTE_MAX,
+    description: "What changed, in plain words, shown to the complainant when tracking (not the facility's answer unless you copy it); refused (422) with her contact details",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PUBLIC_NOTE_MAX)
+  @PlainText()
+  publicNote?: string;
 }
 
 export class ReopenDto extends VersionedDto {

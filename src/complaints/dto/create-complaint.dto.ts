@@ -33,17 +33,19 @@ import {
   RESPONSIBLE_PARTY_TYPES,
   ResponsiblePartyType,
 } from '../complaint.constants';
-import { MAX_ID, PlainText } from './text-rules';
+import { HasLetters, MAX_ID, PlainText } from './text-rules';
 
 export const DESCRIPTION_MAX = 5000;
 export const DESIRED_OUTCOME_MAX = 2000;
+/** A public complaint says what happened in at least this many letters. */
+export const DESCRIPTION_MIN_LETTERS = 5;
 
 export class ContactDto {
   @ApiPropertyOptional({ example: '+992 90 123 4567' })
   @IsOptional()
   @IsString()
   @MaxLength(40)
-  @Matches(/^[+0-9 ()\-.]*$/, { message: 'contact.phone may hold only digits, spaces, +, -, ., ( and )' })
+  @Matches(/^[+0-9 ()\-.]*$/, { message: 'contact.phone may hold only digits, spaces and + (also -, ., ( and ))' })
   phone?: string;
 
   @ApiPropertyOptional()
@@ -73,6 +75,19 @@ export class ConsentsDto {
   discloseIdentityToFacility?: boolean;
 }
 
+/** The rules of a complaint's description; with `minLetters`, it must also say something in words. */
+function DescriptionRules(minLetters?: number): PropertyDecorator {
+  return (target, key) => {
+    const words = minLetters ? `; at least ${minLetters} letters, saying what happened` : '';
+    ApiProperty({ maxLength: DESCRIPTION_MAX, description: `What happened${words}` })(target, key);
+    IsString()(target, key);
+    IsNotEmpty()(target, key);
+    MaxLength(DESCRIPTION_MAX)(target, key);
+    PlainText()(target, key);
+    if (minLetters) HasLetters(minLetters)(target, key);
+  };
+}
+
 /** Fields common to the public form and staff intake (DESIGN §6). */
 export class ComplaintFieldsDto {
   @ApiProperty()
@@ -92,11 +107,7 @@ export class ComplaintFieldsDto {
   @IsIn(CATEGORIES)
   category: Category;
 
-  @ApiProperty({ maxLength: DESCRIPTION_MAX })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(DESCRIPTION_MAX)
-  @PlainText()
+  @DescriptionRules()
   description: string;
 
   @ApiPropertyOptional({ maxLength: DESIRED_OUTCOME_MAX })
@@ -150,6 +161,7 @@ export class ComplaintFieldsDto {
 }
 
 export class PublicComplaintDto extends ComplaintFieldsDto {
+
   @ApiPropertyOptional({ enum: ['web'], description: 'Always web on the public form' })
   @IsOptional()
   @IsIn(['web'], { message: 'channel is always web on the public form' })
@@ -162,6 +174,11 @@ export class PublicComplaintDto extends ComplaintFieldsDto {
   @MaxLength(500)
   website?: string;
 }
+
+// The public form's own rule on top of the shared ones: words, not a stray character (staff enter
+// paper forms as written). All of the field's rules again: class-validator drops a parent's rules
+// for a property the subclass gives rules of its own.
+DescriptionRules(DESCRIPTION_MIN_LETTERS)(PublicComplaintDto.prototype, 'description');
 
 export class StaffComplaintDto extends ComplaintFieldsDto {
   @ApiPropertyOptional({ enum: CHANNELS, default: 'paper_form' })

@@ -35,3 +35,19 @@ export function IsId(options: ValidationOptions = {}): PropertyDecorator {
       validator: { validate: (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID },
     });
 }
+
+/** Letters of any script (digits, punctuation and symbols do not count). */
+export const letterCount = (s: string): number => (s.match(/\p{L}/gu) ?? []).length;
+
+/** A text that says something in words: at least `min` letters (`">"` or `"..."` is no complaint). */
+export function HasLetters(min: number, options: ValidationOptions = {}): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'hasLetters',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [min],
+      options: { message: `${String(propertyName)} must say what happened in words (at least ${min} letters)`, ...options },
+      validator: { validate: (value: unknown) => typeof value !== 'string' || value === '' || letterCount(value) >= min },
+    });
+}

@@ -1,18 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { groupTrackingCode, normaliseReference, normaliseTrackingCode } from '../public-code';
 import { PlainText } from './text-rules';
 
 export const REFERENCE_RE = /^[A-Za-z]{3}-\d{2}-\d{4,6}$/;
 
+/** What was typed, in canonical form when it can be read as one; otherwise as typed (and refused). */
+const asReference = ({ value }: { value: unknown }) => (typeof value === 'string' ? (normaliseReference(value) ?? value.trim()) : value);
+const asTrackingCode = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const code = normaliseTrackingCode(value);
+  return code ? groupTrackingCode(code) : value.trim();
+};
+
+/** Both codes are read leniently (public-code.ts): Cyrillic look-alikes, any case, any separators. */
 export class TrackComplaintDto {
-  @ApiProperty({ example: 'BKH-26-0042' })
+  @ApiProperty({ example: 'BKH-26-0042', description: 'Read leniently: Cyrillic look-alikes, lower case, spaces or dots for dashes, O/I/L for 0/1 in the digits' })
+  @Transform(asReference)
   @IsString()
   @Matches(REFERENCE_RE, { message: 'reference looks like BKH-26-0042' })
   reference: string;
 
-  @ApiProperty({ example: '7KQ4-M2XR-9TDF-H3WP' })
+  @ApiProperty({ example: '7KQ4-M2XR-9TDF-H3WP', description: 'Read leniently, as the reference (O is 0, I and L are 1)' })
+  @Transform(asTrackingCode)
   @IsString()
-  @MaxLength(40)
+  @MaxLength(60)
   trackingCode: string;
 }
 

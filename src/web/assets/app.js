@@ -18,3 +18,31 @@ document.documentElement.className += " js";
   city.addEventListener('change', filter);
   filter();
 })();
+
+// The print view's button (hidden without JavaScript, where the browser's menu prints or saves).
+(function () {
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (b) {
+    b.addEventListener('click', function () { window.print(); });
+  });
+})();
+
+// The error summary takes focus, so a screen reader reads it and the page starts where the errors are.
+(function () {
+  var summary = document.getElementById('error-summary');
+  if (summary && document.activeElement !== summary) summary.focus();
+})();
+
+// On a form page, the language links keep what was typed: they press the form's own language
+// button (a POST that comes back with the same values in the other language).
+(function () {
+  var form = document.querySelector('form[data-keep-on-lang]');
+  if (!form) return;
+  Array.prototype.forEach.call(document.querySelectorAll('.langs a[hreflang]'), function (a) {
+    var button = form.querySelector('button[name="switchLang"][value="' + a.getAttribute('hreflang') + '"]');
+    if (!button) return;
+    a.addEventListener('click', function (e) {
+      e.preventDefault();
+      button.click();
+    });
+  });
+})();
