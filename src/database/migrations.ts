@@ -7,6 +7,7 @@ import { IdentityFlows1764000004000 } from './migrations/1764000004000-identity-
 import { StaffAccess1764000005000 } from './migrations/1764000005000-staff-access';
 import { Hardening1764000006000 } from './migrations/1764000006000-hardening';
 import { Tidy1764000007000 } from './migrations/1764000007000-tidy';
+import { StaffLanguage1764000009000 } from './migrations/1764000009000-staff-language';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   StaffAccess1764000005000,
   Hardening1764000006000,
   Tidy1764000007000,
+  StaffLanguage1764000009000,
 ];

@@ -23,6 +23,7 @@ export interface UserView {
   role: string;
   memberId: number | null;
   facilityId: number | null;
+  language: string | null;
   active: boolean;
   /** Whether the account has a second factor (TOTP) set up. */
   twoFactor: boolean;
@@ -35,6 +36,7 @@ const view = (u: User): UserView => ({
   role: u.role,
   memberId: u.memberId,
   facilityId: u.facilityId,
+  language: u.language ?? null,
   active: u.active,
   twoFactor: u.totpSecretEnc !== null,
   createdAt: u.createdAt,
@@ -109,6 +111,7 @@ export class UsersService implements OnApplicationBootstrap {
           role: dto.role,
           memberId: dto.memberId ?? null,
           facilityId: dto.facilityId ?? null,
+          language: dto.language ?? null,
           active: true,
           tokenVersion: 0,
           createdAt: this.clock.now(),
@@ -155,9 +158,13 @@ export class UsersService implements OnApplicationBootstrap {
         user.facilityId = dto.facilityId ?? null;
         changed.push('role');
       }
+      if (dto.language !== undefined && dto.language !== user.language) {
+        user.language = dto.language;
+        changed.push('language');
+      }
       await em.save(User, user);
       // Any change of access or password ends every session and token already issued.
-      if (changed.length) await this.sessions.revokeAll(em, [id]);
+      if (changed.some((c) => c !== 'language')) await this.sessions.revokeAll(em, [id]);
       this.audit.record(uow, {
         actor,
         action: 'user.update',

@@ -1,0 +1,85 @@
+import { Escalation } from '../../src/escalations/escalation.entity';
+import { givenComplaint, linkToken } from '../support/escalation-fixtures';
+import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
+import { TestSmtp } from '../support/smtp';
+import { createTestApp, sweepsOf, TestApp } from '../support/test-app';
+
+/**
+ * What a facility and a council read, per language: a greeting that inflects no name, the
+ * facility's name in the nominative after a colon, the city in the reader's script, the date as
+ * the reader writes it, no doubled full stop; members get notices in their account's language.
+ */
+describe('mail languages (real SMTP)', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let member: SeededMember;
+
+  beforeAll(async () => {
+    smtp = new TestSmtp();
+    await smtp.start();
+    // 09:00 UTC on 2 December; ten days to respond: due 12 December 2026.
+    t = await createTestApp({ now: '2026-12-02T09:00:00Z', env: { SMTP_URL: smtp.url, MAIL_FROM: 'KPAC tracker <no-reply@kpac.test>' } });
+    member = await seedMember(t, 'BKH');
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
+
+  const escalateTo = async (language: 'tg' | 'ru' | 'en', name: string) => {
+    const facility = await seedFacility(t, 'BKH', { language, name, slaDays: 10, contactEmails: [`${language}@site.test`] });
+    const complaint = await givenComplaint(t, 'BKH');
+    const res = await t.http().post(`/api/v1/complaints/${complaint.id}/escalations`).set(bearer(member.token)).send({ facilityId: facility.id, summary: 'The site closes at noon.' }).expect(202);
+    await smtp.waitFor(() => smtp.byMessageId(`esc-${res.body.id}-initial`).length === 1);
+    return { mail: smtp.byMessageId(`esc-${res.body.id}-initial`)[0], escId: res.body.id as number, complaint };
+  };
+
+  it.each([
+    ['ru', 'Пункт заместительной терапии №1', 'Коллеги,', 'Учреждение: Пункт заместительной терапии №1', 'Совет ключевых групп (г. Бохтар)', 'до 12 декабря 2026 г.'],
+    ['tg', 'Маркази саломатии №2', 'Ҳамкорони муҳтарам,', 'Муассиса: Маркази саломатии №2', 'Шӯрои машваратии гурӯҳҳои калидии шаҳри Бохтар', 'то 12 декабри 2026 ҷавоб диҳед'],
+    ['en', 'Harm Reduction Site 3', 'Dear colleagues,', 'Facility: Harm Reduction Site 3', 'Key Population Advisory Council of Bokhtar', 'by 12 December 2026.'],
+  ] as const)('%s: greeting, facility in the nominative, city in the reader\'s script, date in the reader\'s words', async (lang, name, greeting, facilityLine, council, due) => {
+    const { mail } = await escalateTo(lang, name);
+    const lines = mail.text.split('\n');
+    expect(lines[0]).toBe(greeting);
+    expect(lines[2]).toBe(facilityLine);
+    expect(mail.text).toContain(council);
+    expect(mail.text).toContain(due);
+    expect(mail.subject).toContain(council);
+    if (lang !== 'en') expect(mail.raw).not.toContain('Bokhtar');
+    expect(mail.text).not.toMatch(/\.\.(?!\.)|г\.\.|  |\d{4}-\d{2}-\d{2}/);
+    expect(mail.text).not.toContain('KPAC');
+  });
+
+  it("members' notices come in each account's language: the city's usual one (Tajik in Bokhtar) unless the account chose another", async () => {
+    const english = await seedMember(t, 'BKH');
+    await t.http().patch(`/api/v1/users/${english.userId}`).set(bearer(t.adminToken)).send({ language: 'en' }).expect(200);
+    const shown = await t.http().get('/api/v1/users').set(bearer(t.adminToken)).expect(200);
+    expect(shown.body.find((u: { id: number }) => u.id === english.userId).language).toBe('en');
+    expect(shown.body.find((u: { id: number }) => u.id === member.userId).language).toBeNull();
+    await t.http().patch(`/api/v1/users/${english.userId}`).set(bearer(t.adminToken)).send({ language: 'fr' }).expect(400);
+
+    const { escId } = await escalateTo('tg', 'Маркази саломатии №5');
+    const token = linkToken(smtp.byMessageId(`esc-${escId}-initial`)[0].text);
+    await t.http().post('/api/v1/escalations/respond').send({ token, response: 'Аз душанбе то соати 14:00 кушода аст.' }).expect(200);
+    await smtp.waitFor(() => smtp.byMessageId(`esc-${escId}-council-responded`).length === 2);
+    const notices = smtp.byMessageId(`esc-${escId}-council-responded`);
+    const tg = notices.find((m) => m.to.includes(member.email))!;
+    const en = notices.find((m) => m.to.includes(english.email))!;
+    expect(tg.to).not.toContain(english.email);
+    expect(tg.text).toContain('Муассиса: Маркази саломатии №5');
+    expect(en.text).toContain('Facility: Маркази саломатии №5');
+    expect(en.messageId).toBe(`<esc-${escId}-council-responded-en@kpac.test>`);
+    expect(await t.db.manager.findOneByOrFail(Escalation, { id: escId })).toMatchObject({ responseState: 'responded' });
+  });
+
+  it('ru: a date ending in "г." before a full stop keeps one dot (reminder)', async () => {
+    const { escId } = await escalateTo('ru', 'Поликлиника №4');
+    t.clock.advanceDays(6);
+    await sweepsOf(t).run();
+    await smtp.waitFor(() => smtp.byMessageId(`esc-${escId}-reminder1`).length === 1);
+    const reminder = smtp.byMessageId(`esc-${escId}-reminder1`)[0];
+    expect(reminder.text).toContain('Срок ответа: 12 декабря 2026 г.\n');
+    expect(reminder.text).not.toContain('г..');
+  });
+});
