@@ -2,6 +2,7 @@ import { Escalation } from '../../src/escalations/escalation.entity';
 import { givenComplaint, linkToken } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
+import { csrfOf, Jar } from '../support/web-client';
 import { createTestApp, sweepsOf, TestApp } from '../support/test-app';
 
 /**
@@ -81,5 +82,23 @@ describe('mail languages (real SMTP)', () => {
     const reminder = smtp.byMessageId(`esc-${escId}-reminder1`)[0];
     expect(reminder.text).toContain('Срок ответа: 12 декабря 2026 г.\n');
     expect(reminder.text).not.toContain('г..');
+  });
+
+  it('the facility pages stay in the language of the e-mail: the link, the thank-you page, the used link', async () => {
+    const { mail } = await escalateTo('tg', 'Маркази саломатии №6');
+    const token = linkToken(mail.text);
+    const jar = new Jar();
+    // A Russian browser: the facility's Tajik still wins, as the e-mail was Tajik.
+    const page = jar.take(await t.http().get(`/respond/${token}`).set('accept-language', 'ru').expect(200));
+    expect(page.text).toContain('<html lang="tg"');
+    const posted = jar.take(
+      await t.http().post(`/respond/${token}`).set('cookie', jar.header()).set('accept-language', 'ru').type('form').send({ response: 'Аз душанбе то соати 14:00 кушода аст.', _csrf: csrfOf(page.text) }),
+    );
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('/respond/thanks?lang=tg');
+    const thanks = await t.http().get(posted.headers.location).set('cookie', jar.header()).set('accept-language', 'ru').expect(200);
+    expect(thanks.text).toContain('<html lang="tg"');
+    const used = await t.http().get(`/respond/${token}`).set('accept-language', 'ru').expect(410);
+    expect(used.text).toContain('<html lang="tg"');
   });
 });
