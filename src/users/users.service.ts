@@ -15,6 +15,7 @@ import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import type { Role } from './user.constants';
+import { framed } from '../logging/logging';
 import { User } from './user.entity';
 
 export interface UserView {
@@ -83,7 +84,13 @@ export class UsersService implements OnApplicationBootstrap {
     });
     if (generated) {
       // Printed once, on the start that creates the account; it is not stored anywhere in clear.
-      this.logger.warn(`Created admin ${email} with generated password: ${password} — log in and keep it safe; it will not be shown again`);
+      // At a terminal (never in production) it is framed so it is not lost among the start-up lines;
+      // elsewhere it stays the one line it always was.
+      this.logger.warn(
+        this.config.logPretty
+          ? framed(['First start: an administrator account was created.', '', `  e-mail:    ${email}`, `  password:  ${password}`, '', 'Log in and keep the password safe: it will not be shown again.'])
+          : `Created admin ${email} with generated password: ${password} — log in and keep it safe; it will not be shown again`,
+      );
     } else {
       this.logger.log(`Created admin ${email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
     }
