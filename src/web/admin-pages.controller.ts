@@ -152,6 +152,7 @@ export class AdminPagesController {
       role,
       memberId: role === 'kpac_member' ? formInt(body.memberId) : undefined,
       facilityId: role === 'facility_admin' ? formInt(body.facilityId) : undefined,
+      language: formString(body.language) || undefined,
     });
     const { password: _omit, ...kept } = body;
     if (hasErrors(errors)) return this.usersForm(req, reply, { values: kept, errors, status: 400 });

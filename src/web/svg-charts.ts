@@ -62,7 +62,7 @@ export function horizontalBars(title: string, bars: Bar[], max: number, opts: { 
     })
     .join('');
   const height = Math.max(1, y);
-  const desc = bars.map((b) => `${b.label}: ${b.words ?? b.display}`).join('; ');
+  const desc = bars.map((b) => `${b.label}: ${b.words ? `${b.display}, ${b.words}` : b.display}`).join('; ');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" role="img" aria-label="${esc(title)}">` +
     `<title>${esc(title)}</title><desc>${esc(desc)}</desc>${rows}</svg>`

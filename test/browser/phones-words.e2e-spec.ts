@@ -77,7 +77,7 @@ describe('phones: charts and tap targets at 360 px', () => {
 
   /** Elements reaching past the right edge of the screen (none: no horizontal scroll). */
   const pastTheEdge = (page: Page) =>
-    page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
+    page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => `${e.tagName.toLowerCase()}.${e.className}`));
 
   it('admin dashboard (ru): chart text ≥ 12 px, inside the screen, quarters and figures in words', async () => {
     const ctx = await phone('ru-RU');

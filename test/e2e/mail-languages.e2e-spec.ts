@@ -2,8 +2,9 @@ import { Escalation } from '../../src/escalations/escalation.entity';
 import { givenComplaint, linkToken } from '../support/escalation-fixtures';
 import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
-import { csrfOf, Jar } from '../support/web-client';
-import { createTestApp, sweepsOf, TestApp } from '../support/test-app';
+import { csrfOf, Jar, webLogin } from '../support/web-client';
+import { User } from '../../src/users/user.entity';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, sweepsOf, TestApp } from '../support/test-app';
 
 /**
  * What a facility and a council read, per language: a greeting that inflects no name, the
@@ -100,5 +101,19 @@ describe('mail languages (real SMTP)', () => {
     expect(thanks.text).toContain('<html lang="tg"');
     const used = await t.http().get(`/respond/${token}`).set('accept-language', 'ru').expect(410);
     expect(used.text).toContain('<html lang="tg"');
+  });
+
+  it("the admin's new-account form offers the notification language (empty: the council city's usual one)", async () => {
+    const admin = await webLogin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const form = await admin.get('/admin/users');
+    expect(form.text).toContain('<select id="u-language" name="language">');
+    const extra = await seedMember(t, 'KHJ', { login: false });
+    await t.db.manager.delete(User, { id: extra.userId });
+    const res = await admin.post('/admin/users', '/admin/users', { email: 'russian.member@test.kpac', password: 'long-enough-password', role: 'kpac_member', memberId: String(extra.memberId), language: 'ru' });
+    expect(res.status).toBe(303);
+    expect((await t.db.manager.findOneByOrFail(User, { email: 'russian.member@test.kpac' })).language).toBe('ru');
+    const bad = await admin.post('/admin/users', '/admin/users', { email: 'odd.member@test.kpac', password: 'long-enough-password', role: 'kpac_member', memberId: String(extra.memberId), language: 'xx' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('id="language-error"');
   });
 });

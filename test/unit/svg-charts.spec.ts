@@ -35,6 +35,6 @@ describe('charts for phones', () => {
     const firstBar = Number(/<rect x="0" y="(\d+)"/.exec(svg)![1]);
     expect(texts[0].y).toBeLessThan(firstBar);
     // The whole label and the words are in the description for screen readers.
-    expect(svg).toContain('<desc>Пункт заместительной терапии при городской больнице №1 города Бохтар: решено положительно: 3 из 5 жалоб;');
+    expect(svg).toContain('<desc>Пункт заместительной терапии при городской больнице №1 города Бохтар: 60%, решено положительно: 3 из 5 жалоб;');
   });
 });
