@@ -33,7 +33,8 @@ export class WebRenderer {
   }
 
   translator(lang: WebLang): Translate {
-    return (key, args) => this.i18n.t(`web.${key}`, { lang, args }) as string;
+    // A date ending in "г." put before the message's own full stop gives one dot, not "г..".
+    return (key, args) => (this.i18n.t(`web.${key}`, { lang, args }) as string).replace(/(?<!\.)\.\.(?!\.)/g, '.');
   }
 
   formatters(lang: WebLang) {

@@ -116,4 +116,12 @@ describe('mail languages (real SMTP)', () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('id="language-error"');
   });
+
+  it('ru facility page: the due date ends in one dot ("до 12 дек. 2026 г."), never "г.."', async () => {
+    const { mail } = await escalateTo('ru', 'Поликлиника №7');
+    const page = await t.http().get(`/respond/${linkToken(mail.text)}`).expect(200);
+    // Escalated after the reminder test moved the clock on: due ten days from then.
+    expect(page.text).toMatch(/Ответьте, пожалуйста, до \d{1,2} дек\. 2026 г\.<\/p>/);
+    expect(page.text).not.toContain('г..');
+  });
 });
