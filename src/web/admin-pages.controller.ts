@@ -167,6 +167,16 @@ export class AdminPagesController {
     return this.accountAction(req, reply, () => this.users.update(req.actor!, id, dto), STAFF_RECORD_FORM);
   }
 
+  /** The language of an account's notifications; empty: the usual one of the council's city. Sessions stay. */
+  @Post('admin/users/language')
+  async setUserLanguage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    const id = formInt(body.userId);
+    const raw = formString(body.language);
+    const { dto, errors } = await validateForm(UpdateUserDto, { language: raw === '' ? null : raw });
+    if (!id || hasErrors(errors)) return this.usersForm(req, reply, { errors: { form: 'validation.invalid' }, status: 400 });
+    return this.accountAction(req, reply, () => this.users.update(req.actor!, id, dto), STAFF_RECORD_FORM);
+  }
+
   /** A lost phone: the account's second factor goes (audited), and it sets one up again at its next login. */
   @Post('admin/users/:id/2fa/reset')
   resetSecondFactor(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('id', ParseIdPipe) id: number) {

@@ -115,6 +115,17 @@ describe('mail languages (real SMTP)', () => {
     const bad = await admin.post('/admin/users', '/admin/users', { email: 'odd.member@test.kpac', password: 'long-enough-password', role: 'kpac_member', memberId: String(extra.memberId), language: 'xx' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('id="language-error"');
+
+    // And for an account that exists: set, then back to the city's usual one (null).
+    const changed = await admin.post('/admin/users', '/admin/users/language', { userId: String(member.userId), language: 'en' });
+    expect(changed.status).toBe(303);
+    expect((await t.db.manager.findOneByOrFail(User, { id: member.userId })).language).toBe('en');
+    const back = await admin.post('/admin/users', '/admin/users/language', { userId: String(member.userId), language: '' });
+    expect(back.status).toBe(303);
+    expect((await t.db.manager.findOneByOrFail(User, { id: member.userId })).language).toBeNull();
+    expect((await admin.post('/admin/users', '/admin/users/language', { userId: String(member.userId), language: 'fr' })).status).toBe(400);
+    // A member's session survives a change of language (it changes no access).
+    await t.http().get('/api/v1/complaints').set(bearer(member.token)).expect(200);
   });
 
   it('ru facility page: the due date ends in one dot ("до 12 дек. 2026 г."), never "г.."', async () => {
