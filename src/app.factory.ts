@@ -1,3 +1,5 @@
+import { constants as zlib } from 'node:zlib';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -37,6 +39,9 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.flushLogs();
   app.useGlobalPipes(createValidationPipe());
   await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
+  // Pages, CSS and JSON travel compressed (phones on slow links); brotli at a quality that costs
+  // little CPU per response, gzip for the rest; bodies under 1 KB are not worth it.
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } });
   await registerWebPlugins(app, config);
   // Every body (JSON and form alike) is checked for depth after parsing and before any pipe:
   // class-transformer and class-validator recurse and would overflow the stack on a deep one.

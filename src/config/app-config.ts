@@ -28,6 +28,8 @@ export interface AppConfig {
   trustProxy: number | string[] | null;
   worker: 'inline' | 'off';
   logLevel: string;
+  /** Human-readable log lines (pino-pretty) instead of JSON: outside production with a terminal attached, unless LOG_FORMAT says. */
+  logPretty: boolean;
   timeZone: string;
   /** Days after resolution after which contact details are erased. */
   contactRetentionDays: number;
@@ -166,7 +168,7 @@ function privateDataDir(dir: string): string {
 }
 
 /** The only place that reads process.env. */
-export function loadConfig(env: Env = process.env): AppConfig {
+export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(process.stdout.isTTY)): AppConfig {
   const production = env.NODE_ENV === 'production';
   const dataDir = privateDataDir(resolve(env.DATA_DIR || './data'));
   const worker = (env.WORKER || 'inline').trim();
@@ -188,6 +190,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
   }
+  const logFormat = (env.LOG_FORMAT || 'auto').trim();
+  if (!['auto', 'json', 'pretty'].includes(logFormat)) throw new ConfigError('LOG_FORMAT', `must be "auto", "json" or "pretty", got "${logFormat}"`);
   const host = env.HOST || '127.0.0.1';
   const twoFactor = (env.TWO_FACTOR || 'admins').trim();
   if (!(TWO_FACTOR_POLICIES as readonly string[]).includes(twoFactor)) throw new ConfigError('TWO_FACTOR', `must be "admins" or "all", got "${twoFactor}"`);
@@ -210,6 +214,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(env),
     worker,
     logLevel,
+    logPretty: logFormat === 'pretty' || (logFormat === 'auto' && !production && terminal),
     timeZone,
     contactRetentionDays: int(env, 'CONTACT_RETENTION_DAYS', 365, 1, 36500),
     statsMinCell: int(env, 'STATS_MIN_CELL', 5, 1, 1000),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../common/crypto';
 import { addDays, daysBetween } from '../common/dates';
+import { longDate } from '../common/long-date';
 import { Database } from '../database/database.service';
 import { CouncilMail } from '../notifications/council-mail';
 import { MailSend } from '../notifications/mail-send.entity';
@@ -69,14 +70,14 @@ export class SeatNoticeMail implements MailSubjectHandler {
   ) {}
 
   compose(send: MailSend): Promise<Composed> {
-    return this.councilMail.compose(send, async (_lang, council): Promise<MailVars> => {
+    return this.councilMail.compose(send, async (lang, council): Promise<MailVars> => {
       if (send.step === 'vacancy') {
         const active = (await this.recipients.activeTerms({ councilId: council.id })).length;
         return { active, seats: council.seats, vacant: Math.max(0, council.seats - active) };
       }
       const term = await this.db.manager.findOneOrFail(Term, { where: { id: send.termId! } });
       const member = await this.db.manager.findOneOrFail(Member, { where: { id: term.memberId } });
-      return { member: member.name, termEnd: term.termEnd, days: Math.max(0, daysBetween(this.recipients.today(), term.termEnd)) };
+      return { member: member.name, termEnd: longDate(term.termEnd, lang), days: Math.max(0, daysBetween(this.recipients.today(), term.termEnd)) };
     });
   }
 }

@@ -32,7 +32,8 @@ export class EscalationLinkController {
   @HttpCode(200)
   @ApiOperation({ summary: "The facility's answer through its link; the link is used up" })
   @ApiOkResponse({ type: LinkResponseRecordedResponse })
-  respond(@Body() body: RespondByLinkDto) {
-    return this.links.respond(body.token, body.response);
+  async respond(@Body() body: RespondByLinkDto) {
+    const { escalationId, reference, responseState } = await this.links.respond(body.token, body.response);
+    return { escalationId, reference, responseState };
   }
 }

@@ -79,13 +79,24 @@ export class EscalationLinkService {
     };
   }
 
+  /**
+   * The language of the facility a link was sent to, live or dead, so the pages around it (the
+   * used-link page, the thank-you page) stay in the language of the e-mail; null for no such link.
+   */
+  async languageOf(token: string): Promise<string | null> {
+    const esc = await this.db.manager.findOne(Escalation, { where: { tokenHash: this.links.hash(token) }, select: { id: true, facilityId: true } });
+    if (!esc) return null;
+    const facility = await this.db.manager.findOne(Facility, { where: { id: esc.facilityId }, select: { id: true, language: true } });
+    return facility?.language ?? null;
+  }
+
   /** The holder of a live link answers; the link is consumed. */
-  async respond(token: string, response: string): Promise<{ escalationId: number; reference: string; responseState: string }> {
+  async respond(token: string, response: string): Promise<{ escalationId: number; reference: string; responseState: string; language: string }> {
     const result = await this.db.transaction(async (uow) => {
-      const { esc, complaint } = await this.find(uow.em, token);
+      const { esc, complaint, facility } = await this.find(uow.em, token);
       const actor: Actor = { kind: 'facility_link', userId: null, facilityId: esc.facilityId };
       await this.escalations.respond(uow, actor, esc, response.trim(), 'link');
-      return { escalationId: esc.id, reference: complaint.reference, responseState: 'responded' };
+      return { escalationId: esc.id, reference: complaint.reference, responseState: 'responded', language: facility.language };
     });
     this.relay.nudge();
     return result;

@@ -56,7 +56,7 @@ export class EscalationMailHandler implements MailSubjectHandler {
     const city = await em.findOneOrFail(City, { where: { id: esc.cityId } });
     const lang = facility.language as Language;
     const token = this.links.open(esc);
-    const linkBlock = token ? `${this.templates.text(lang, 'link_intro', { linkExpires: this.day(esc.tokenExpiresAt) })}\n${this.links.url(token)}` : '';
+    const linkBlock = token ? `${this.templates.text(lang, 'link_intro', { linkExpires: this.day(lang, esc.tokenExpiresAt) })}\n${this.links.url(token)}` : '';
     let identity = this.templates.text(lang, 'identity_none');
     // Recorded when the escalation was made, and checked again against the facility as it is now.
     const contact = esc.identityDisclosed && mayDiscloseIdentity(complaint, facility, esc.rung) ? this.contacts.read(complaint) : null;
@@ -66,11 +66,11 @@ export class EscalationMailHandler implements MailSubjectHandler {
     if (!facility.contactEmails?.length) return 'no-recipients';
     return this.templates.mail(lang, send, facility.contactEmails, {
       facility: facility.name,
-      city: city.name,
+      city: this.templates.cityName(lang, city),
       reference: complaint.reference,
       category: this.templates.text(lang, `category_${complaint.category}` as TemplateKey),
       summary: esc.summary,
-      dueDate: this.day(esc.dueAt),
+      dueDate: this.day(lang, esc.dueAt),
       identity,
       linkBlock,
       ladder: next ? this.templates.text(lang, 'ladder_referred', { parent: next.name }) : this.templates.text(lang, 'ladder_none'),
@@ -86,7 +86,7 @@ export class EscalationMailHandler implements MailSubjectHandler {
       return {
         reference: complaint.reference,
         facility: facility.name,
-        dueDate: this.day(esc.dueAt),
+        dueDate: this.day(lang, esc.dueAt),
         error: esc.lastError ?? '',
         ladder: next ? this.templates.text(lang, 'ladder_referred', { parent: next.name }) : '',
       };
@@ -130,7 +130,8 @@ export class EscalationMailHandler implements MailSubjectHandler {
     await this.notifications.schedule(uow, await this.escalations.councilNotice(uow, esc, 'council-failed'));
   }
 
-  private day(d: Date): string {
-    return dateInZone(d, this.config.timeZone);
+  /** The calendar date of an instant in the service's zone, as the reader writes it. */
+  private day(lang: Language, d: Date): string {
+    return this.templates.date(lang, dateInZone(d, this.config.timeZone));
   }
 }

@@ -32,6 +32,15 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     quietReqLogger: true,
+    // A person at a terminal reads lines, not JSON; a given stream (tests) or a pipe gets JSON.
+    ...(config.logPretty && !stream ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,req,res,responseTime' } } } : {}),
   };
   return { pinoHttp: stream ? [options, stream] : options, renameContext: 'context' } as Params;
+}
+
+/** Lines in a frame, so a message read once (the first admin's password) stands out among the others. */
+export function framed(lines: string[]): string {
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '═'.repeat(width + 2);
+  return ['', `╔${bar}╗`, ...lines.map((l) => `║ ${l.padEnd(width)} ║`), `╚${bar}╝`].join('\n');
 }

@@ -13,7 +13,8 @@ import type { MailSubject } from './notification-steps';
 export const SEND_LEASE_MS = 12_000;
 
 /** What composing a send gives: the message, or why there is none. */
-export type Composed = OutgoingMail | 'cancel' | 'no-recipients';
+/** One message, or one per language when the recipients read different ones. */
+export type Composed = OutgoingMail | OutgoingMail[] | 'cancel' | 'no-recipients';
 
 /**
  * The feature a mail is about composes it (in the reader's language, from its own records) and
@@ -78,7 +79,7 @@ export class MailSender {
     }
     try {
       if (mail === 'no-recipients') throw new PermanentMailError('NO_RECIPIENTS rejected');
-      await this.transport.send(mail);
+      for (const one of Array.isArray(mail) ? mail : [mail]) await this.transport.send(one);
     } catch (err) {
       if (err instanceof PermanentMailError) {
         await this.markFailed(send, err.summary);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { longDate } from '../common/long-date';
 import type { Language } from '../facilities/facility.constants';
 import type { OutgoingMail } from './mail-transport.service';
 import type { MailStep } from './notification-steps';
@@ -9,8 +10,13 @@ import tg from './templates/tg.json';
 export type TemplateKey = keyof typeof en;
 const CATALOGUES: Record<Language, Record<TemplateKey, string>> = { en, ru, tg };
 
-/** Council notices have no language of their own; Russian is the councils' working language. */
-export const COUNCIL_LANGUAGE: Language = 'ru';
+/**
+ * The usual language of each council city, for members who chose none: Tajik in Bokhtar and
+ * Kulob, Russian in the capital and in Khujand (where the working language is Russian rather
+ * than Tajik). Unknown cities: Russian.
+ */
+const CITY_LANGUAGE: Record<string, Language> = { BKH: 'tg', KLB: 'tg', DSH: 'ru', KHJ: 'ru' };
+export const cityLanguage = (code: string | null | undefined): Language => CITY_LANGUAGE[code ?? ''] ?? 'ru';
 
 /** The subject and body template of every step (the compiler checks each step has both). */
 const STEP_TEMPLATES: Record<MailStep, [TemplateKey, TemplateKey]> = {
@@ -34,12 +40,31 @@ export class MailTemplates {
   text(lang: Language, key: TemplateKey, vars: MailVars = {}): string {
     const catalogue = CATALOGUES[lang] ?? CATALOGUES.en;
     const template = catalogue[key] ?? CATALOGUES.en[key];
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+    // A value ending in a full stop ("12 декабря 2026 г.") swallows the template's own one.
+    return template.replace(/\{(\w+)\}(\.?)/g, (whole, name: string, dot: string) => {
+      if (!(name in vars)) return whole;
+      const value = String(vars[name]);
+      return dot && value.endsWith('.') ? value : value + dot;
+    });
+  }
+
+  /** A city's name in the reader's language and script (the stored name is Latin). */
+  cityName(lang: Language, city: { code: string; name: string }): string {
+    const key = `city_${city.code}`;
+    const catalogue = (CATALOGUES[lang] ?? CATALOGUES.en) as Record<string, string>;
+    return catalogue[key] ?? city.name;
+  }
+
+  /** A calendar date ('YYYY-MM-DD') as the reader writes it. */
+  date(lang: Language, day: string): string {
+    return longDate(day, lang);
   }
 
   /** The message of one step, in one language, to these recipients. */
   mail(lang: Language, send: { step: MailStep; messageId: string }, to: string[], vars: MailVars): OutgoingMail {
     const [subject, body] = STEP_TEMPLATES[send.step];
-    return { to, subject: this.text(lang, subject, vars), text: this.text(lang, body, vars), messageId: send.messageId };
+    // An empty part (no ladder line, no link) leaves no trailing space or run of blank lines.
+    const text = this.text(lang, body, vars).replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    return { to, subject: this.text(lang, subject, vars).trim(), text, messageId: send.messageId };
   }
 }

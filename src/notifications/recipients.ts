@@ -39,11 +39,18 @@ export class Recipients {
 
   /** E-mails of the council's members whose term is active today, sorted. */
   async councilEmails(councilId: number): Promise<string[]> {
-    const rows: { email: string }[] = await activeTermsQuery(this.db, this.today())
-      .select('DISTINCT u.email', 'email')
+    return (await this.councilRecipients(councilId)).map((r) => r.email);
+  }
+
+  /** The same members with the language each account chose (null: none chosen), sorted by e-mail. */
+  async councilRecipients(councilId: number): Promise<{ email: string; language: string | null }[]> {
+    const rows: { email: string; language: string | null }[] = await activeTermsQuery(this.db, this.today())
+      .select('u.email', 'email')
+      .addSelect('u.language', 'language')
+      .distinct(true)
       .innerJoin('users', 'u', 'u.member_id = t.member_id')
       .andWhere("u.role = 'kpac_member' AND u.active = :active AND t.council_id = :c", { active: true, c: councilId })
       .getRawMany();
-    return rows.map((r) => r.email).sort();
+    return rows.map((r) => ({ email: r.email, language: r.language ?? null })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
   }
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsPositive, IsString, MaxLength, MinLength } from 'class-validator';
+import { LANGUAGES } from '../facilities/facility.constants';
+import type { Language } from '../facilities/facility.constants';
 import { Role, ROLES } from './user.constants';
 
 export class CreateUserDto {
@@ -29,6 +31,11 @@ export class CreateUserDto {
   @IsInt()
   @IsPositive()
   facilityId?: number;
+
+  @ApiPropertyOptional({ enum: LANGUAGES, description: "Language of the account's notifications; omitted: the usual one of the member's council city" })
+  @IsOptional()
+  @IsIn(LANGUAGES, { message: `language must be one of: ${LANGUAGES.join(', ')}` })
+  language?: Language;
 }
 
 export class UpdateUserDto {
@@ -60,4 +67,9 @@ export class UpdateUserDto {
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(200)
   password?: string;
+
+  @ApiPropertyOptional({ enum: LANGUAGES, nullable: true, description: "Language of the account's notifications; null: the usual one of the member's council city" })
+  @IsOptional()
+  @IsIn(LANGUAGES, { message: `language must be one of: ${LANGUAGES.join(', ')}` })
+  language?: Language | null;
 }

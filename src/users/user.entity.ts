@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintNumber, instant } from '../database/columns';
+import type { Language } from '../facilities/facility.constants';
 import type { Role } from './user.constants';
 
 @Entity('users')
@@ -43,4 +44,8 @@ export class User {
   /** The last TOTP time step accepted: a code is good once, and never one of an earlier step. */
   @Column({ type: 'bigint', name: 'totp_last_step', nullable: true, transformer: bigintNumber })
   totpLastStep: number | null;
+
+  /** The language of this account's notifications; null: the usual one of the member's council city. */
+  @Column({ type: 'varchar', length: 2, nullable: true })
+  language: Language | null;
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { LANGUAGES } from '../facilities/facility.constants';
 import { ROLES } from './user.constants';
 import type { Role } from './user.constants';
 
@@ -18,6 +19,9 @@ export class UserResponse {
 
   @ApiProperty({ type: 'integer', nullable: true, description: 'Set for facility_admin accounts' })
   facilityId: number | null;
+
+  @ApiProperty({ enum: LANGUAGES, nullable: true, description: "Language of the account's notifications; null: the usual one of the member's council city" })
+  language: string | null;
 
   @ApiProperty()
   active: boolean;

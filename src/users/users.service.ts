@@ -15,6 +15,7 @@ import { Database } from '../database/database.service';
 import { Facility } from '../facilities/facility.entity';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import type { Role } from './user.constants';
+import { framed } from '../logging/logging';
 import { User } from './user.entity';
 
 export interface UserView {
@@ -23,6 +24,7 @@ export interface UserView {
   role: string;
   memberId: number | null;
   facilityId: number | null;
+  language: string | null;
   active: boolean;
   /** Whether the account has a second factor (TOTP) set up. */
   twoFactor: boolean;
@@ -35,6 +37,7 @@ const view = (u: User): UserView => ({
   role: u.role,
   memberId: u.memberId,
   facilityId: u.facilityId,
+  language: u.language ?? null,
   active: u.active,
   twoFactor: u.totpSecretEnc !== null,
   createdAt: u.createdAt,
@@ -81,7 +84,13 @@ export class UsersService implements OnApplicationBootstrap {
     });
     if (generated) {
       // Printed once, on the start that creates the account; it is not stored anywhere in clear.
-      this.logger.warn(`Created admin ${email} with generated password: ${password} — log in and keep it safe; it will not be shown again`);
+      // At a terminal (never in production) it is framed so it is not lost among the start-up lines;
+      // elsewhere it stays the one line it always was.
+      this.logger.warn(
+        this.config.logPretty
+          ? framed(['First start: an administrator account was created.', '', `  e-mail:    ${email}`, `  password:  ${password}`, '', 'Log in and keep the password safe: it will not be shown again.'])
+          : `Created admin ${email} with generated password: ${password} — log in and keep it safe; it will not be shown again`,
+      );
     } else {
       this.logger.log(`Created admin ${email} from ADMIN_EMAIL/ADMIN_PASSWORD`);
     }
@@ -109,6 +118,7 @@ export class UsersService implements OnApplicationBootstrap {
           role: dto.role,
           memberId: dto.memberId ?? null,
           facilityId: dto.facilityId ?? null,
+          language: dto.language ?? null,
           active: true,
           tokenVersion: 0,
           createdAt: this.clock.now(),
@@ -155,9 +165,13 @@ export class UsersService implements OnApplicationBootstrap {
         user.facilityId = dto.facilityId ?? null;
         changed.push('role');
       }
+      if (dto.language !== undefined && dto.language !== user.language) {
+        user.language = dto.language;
+        changed.push('language');
+      }
       await em.save(User, user);
       // Any change of access or password ends every session and token already issued.
-      if (changed.length) await this.sessions.revokeAll(em, [id]);
+      if (changed.some((c) => c !== 'language')) await this.sessions.revokeAll(em, [id]);
       this.audit.record(uow, {
         actor,
         action: 'user.update',

@@ -152,6 +152,7 @@ export class AdminPagesController {
       role,
       memberId: role === 'kpac_member' ? formInt(body.memberId) : undefined,
       facilityId: role === 'facility_admin' ? formInt(body.facilityId) : undefined,
+      language: formString(body.language) || undefined,
     });
     const { password: _omit, ...kept } = body;
     if (hasErrors(errors)) return this.usersForm(req, reply, { values: kept, errors, status: 400 });
@@ -163,6 +164,16 @@ export class AdminPagesController {
     const raw = formString(body.active);
     const { dto, errors } = await validateForm(UpdateUserDto, { active: raw === 'true' ? true : raw === 'false' ? false : raw });
     if (hasErrors(errors)) return this.usersForm(req, reply, { errors: { form: 'validation.invalid' }, status: 400 });
+    return this.accountAction(req, reply, () => this.users.update(req.actor!, id, dto), STAFF_RECORD_FORM);
+  }
+
+  /** The language of an account's notifications; empty: the usual one of the council's city. Sessions stay. */
+  @Post('admin/users/language')
+  async setUserLanguage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Body() body: FormBody) {
+    const id = formInt(body.userId);
+    const raw = formString(body.language);
+    const { dto, errors } = await validateForm(UpdateUserDto, { language: raw === '' ? null : raw });
+    if (!id || hasErrors(errors)) return this.usersForm(req, reply, { errors: { form: 'validation.invalid' }, status: 400 });
     return this.accountAction(req, reply, () => this.users.update(req.actor!, id, dto), STAFF_RECORD_FORM);
   }
 

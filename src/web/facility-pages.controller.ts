@@ -38,15 +38,24 @@ export class FacilityPagesController {
   ) {}
 
   @Get('respond/thanks')
-  thanks(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+  thanks(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('lang') lang?: string) {
+    // The facility's language travels in the redirect; the reader's own choice still wins.
+    if (!parseLang(req.cookies?.[LANG_COOKIE])) req.webLang = parseLang(lang) ?? undefined;
     return this.renderer.render(req, reply, 'respond-thanks');
   }
 
   @Get('respond/:token')
   async linkPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('token') token: string) {
     if (!TOKEN_RE.test(token)) throw notFound('Response link');
+    await this.inFacilityLanguage(req, token);
     const view = await this.links.view(token);
     return this.renderLink(req, reply, token, view, {}, {});
+  }
+
+  /** A used or expired link is explained in the language of the e-mail it came in, too. */
+  private async inFacilityLanguage(req: WebRequest, token: string): Promise<void> {
+    if (parseLang(req.cookies?.[LANG_COOKIE])) return;
+    req.webLang = parseLang(await this.links.languageOf(token)) ?? undefined;
   }
 
   private renderLink(req: WebRequest, reply: FastifyReply, token: string, view: LinkView, values: Record<string, unknown>, errors: FieldErrors, status = 200) {
@@ -61,14 +70,15 @@ export class FacilityPagesController {
   @UseGuards(ThrottlerGuard)
   async respond(@Req() req: WebRequest, @Res() reply: FastifyReply, @Param('token') token: string, @Body() body: Record<string, unknown>) {
     if (!TOKEN_RE.test(token)) throw notFound('Response link');
+    await this.inFacilityLanguage(req, token);
     const response = formString(body.response);
     const { dto, errors } = await validateForm(RespondByLinkDto, { token, response });
     if (Object.keys(errors).length) {
       const view = await this.links.view(token);
       return this.renderLink(req, reply, token, view, { response }, { response: response.trim() ? errors.response ?? 'validation.generic' : 'validation.required' }, 400);
     }
-    await this.links.respond(dto.token, dto.response);
-    return reply.redirect('/respond/thanks', 303);
+    const done = await this.links.respond(dto.token, dto.response);
+    return reply.redirect(`/respond/thanks?lang=${parseLang(done.language) ?? ''}`, 303);
   }
 
   @Get('facility')

@@ -38,10 +38,12 @@ export class WebRenderer {
    */
   translator(lang: WebLang): Translate {
     const num = new Intl.NumberFormat(LOCALES[lang]);
+    // A date ending in "г." put before the message's own full stop gives one dot, not "г..".
+    const oneDot = (text: string) => text.replace(/(?<!\.)\.\.(?!\.)/g, '.');
     return (key, args) => {
       const withLimit = /^([\w.]+):(\d+)$/.exec(key);
-      if (withLimit) return this.i18n.t(`web.${withLimit[1]}`, { lang, args: { ...args, n: num.format(Number(withLimit[2])) } }) as string;
-      return this.i18n.t(`web.${key}`, { lang, args }) as string;
+      if (withLimit) return oneDot(this.i18n.t(`web.${withLimit[1]}`, { lang, args: { ...args, n: num.format(Number(withLimit[2])) } }) as string);
+      return oneDot(this.i18n.t(`web.${key}`, { lang, args }) as string);
     };
   }
 

@@ -299,7 +299,10 @@ describe('statistics for non-admins (HTTP)', () => {
       expect(res.text).toContain('Positive-resolution rate by facility');
       expect(res.text).toContain('Other (small groups combined)');
       expect(res.text).not.toContain('TB dispensary');
-      expect(res.text).toContain('Groups of fewer than 5 complaints are not named but counted together as “Other”');
+      expect(res.text).toContain('“Other (small groups combined)” is not one place: it holds the groups with fewer than 5 complaints each, counted together and not named');
+      // Figures in words, never a bare "3 (2)".
+      expect(res.text).toMatch(/resolved positively: \d+ of \d+ complaints/);
+      expect(res.text).not.toMatch(/\d+ \(\d+\)/);
       expect(res.text).toContain('Figures for whole calendar months: 1 May 2012 to 31 May 2012.');
       expect(res.text).toContain('33 complaints');
       expect(res.text).not.toMatch(/Transgender|transgender/);

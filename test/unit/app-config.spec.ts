@@ -193,4 +193,13 @@ describe('configuration (DESIGN §5)', () => {
       expect(loadConfig({ DATA_DIR: dir }).appSecret).toBe('k'.repeat(64));
     });
   });
+
+  it('LOG_FORMAT: readable lines only outside production with a terminal, unless set; anything else is refused', () => {
+    expect(loadConfig({ DATA_DIR: dir }, true).logPretty).toBe(true);
+    expect(loadConfig({ DATA_DIR: dir }, false).logPretty).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dir, APP_SECRET: SECRET }, true).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_FORMAT: 'json' }, true).logPretty).toBe(false);
+    expect(loadConfig({ DATA_DIR: dir, LOG_FORMAT: 'pretty' }, false).logPretty).toBe(true);
+    expect(() => loadConfig({ DATA_DIR: dir, LOG_FORMAT: 'fancy' })).toThrow(/LOG_FORMAT must be "auto", "json" or "pretty", got "fancy"/);
+  });
 });
