@@ -74,7 +74,25 @@ const ERROR_PAGE: FormWords = {
 };
 
 /** Framework errors (a throttled route, a bad parameter) by status. */
-const HTTP_TITLES: Record<number, string> = { 400: 'error.invalid', 403: 'error.forbidden', 404: 'error.notFound', 429: 'error.tooMany' };
+const HTTP_TITLES: Record<number, string> = {
+  400: 'error.invalid',
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  405: 'error.methodNotAllowed',
+  413: 'error.tooLarge',
+  415: 'error.invalid',
+  429: 'error.tooMany',
+};
+
+/** The status of a framework error: Nest's HttpException, or Fastify's own (body too large, bad JSON). */
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof HttpException) return err.getStatus();
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+/** The error page's title for a bare status (the global filter's pages). */
+export const errorTitleOf = (status: number): string => HTTP_TITLES[status] ?? 'error.server';
 
 /**
  * The message next to the field a refusal names: a rule about content (422) by its reason
@@ -117,8 +135,8 @@ export function pageStateOf(err: unknown, form?: FormWords): PageState {
     if (err.code === 'UNAUTHORIZED') return { status: 303, errors: {}, errorPage: true, redirect: '/login' };
     return { status: err.status, errors: { form: lineOf(err, ERROR_PAGE) ?? 'error.server' }, errorPage: true };
   }
-  const status = err instanceof HttpException ? err.getStatus() : 500;
-  return { status, errors: { form: HTTP_TITLES[status] ?? 'error.server' }, errorPage: true };
+  const status = httpStatusOf(err);
+  return { status, errors: { form: errorTitleOf(status) }, errorPage: true };
 }
 
 export type Attempt<T> = { done: T; refused?: undefined } | { done?: undefined; refused: PageState };
