@@ -4,6 +4,7 @@ import { I18nService } from 'nestjs-i18n';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { splitArgs } from './field-rules';
 import type { FieldErrors } from './web-errors';
 import { LOCALES, resolveLang, WEB_LANGS, WebLang } from './web-i18n';
 
@@ -32,8 +33,12 @@ export class WebRenderer {
     return req.webLang;
   }
 
+  /** A key may carry the values its text names (`rule.passwordMin?min=12`, as field-rules.ts writes refusals). */
   translator(lang: WebLang): Translate {
-    return (key, args) => this.i18n.t(`web.${key}`, { lang, args }) as string;
+    return (full, extra) => {
+      const { key, args } = splitArgs(full);
+      return this.i18n.t(`web.${key}`, { lang, args: args || extra ? { ...args, ...extra } : undefined }) as string;
+    };
   }
 
   formatters(lang: WebLang) {

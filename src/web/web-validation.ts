@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { inputRuleKey } from './field-rules';
 import type { FieldErrors } from './web-errors';
 
 /** class-validator constraint names → message keys (validation.*) shown next to a field. */
@@ -22,8 +23,10 @@ function collect(errors: ValidationError[], prefix: string, out: FieldErrors): v
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) {
       const names = Object.keys(e.constraints);
+      // A rule stated for this field (field-rules.ts) first, then the kind of check.
+      const rule = e.target ? names.map((n) => inputRuleKey(e.target!.constructor, e.property, n)).find(Boolean) : undefined;
       const hit = names.find((n) => CONSTRAINT_KEYS[n]);
-      out[field] ??= hit ? CONSTRAINT_KEYS[hit] : 'validation.generic';
+      out[field] ??= rule ?? (hit ? CONSTRAINT_KEYS[hit] : 'validation.generic');
     }
     if (e.children?.length) collect(e.children, field, out);
   }
