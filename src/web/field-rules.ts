@@ -65,12 +65,14 @@ const leaf = (field: string) => field.slice(field.lastIndexOf('.') + 1);
 
 /** The rule message of an input check on a DTO property, with the constraint's own numbers. */
 export function inputRuleKey(target: object, property: string, constraint: string): string | undefined {
-  const key = FIELD_RULES[`${leaf(property)}.${constraint}`];
-  if (!key) return undefined;
   const meta = getMetadataStorage()
     .getTargetValidationMetadatas(target as new () => object, '', true, false)
     .find((m) => m.propertyName === property && (m.name === constraint || m.constraintCls?.name?.toLowerCase() === constraint.toLowerCase()));
   const value = meta?.constraints?.[0];
+  // A minimum length of 1 only means "not empty": say that, as the service does for a blank one.
+  if (constraint === 'minLength' && value === 1 && FIELD_RULES[`${leaf(property)}.required`]) return FIELD_RULES[`${leaf(property)}.required`];
+  const key = FIELD_RULES[`${leaf(property)}.${constraint}`];
+  if (!key) return undefined;
   const args = typeof value === 'number' ? (constraint === 'maxLength' || constraint === 'max' ? { max: value } : { min: value }) : undefined;
   return withArgs(key, args);
 }
