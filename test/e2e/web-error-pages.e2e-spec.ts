@@ -1,4 +1,5 @@
 import { createTestApp, TestApp } from '../support/test-app';
+import { csrfOf, Jar } from '../support/web-client';
 
 /** Errors outside the page controllers: pages for browsers on page paths, JSON for the API. */
 describe('HTML error pages and the favicon', () => {
@@ -70,5 +71,28 @@ describe('HTML error pages and the favicon', () => {
     expect(svg.headers['content-type']).toContain('image/svg+xml');
     const page = await t.http().get('/').set('accept', html);
     expect(page.text).toContain('<link rel="icon" href="/assets/favicon.svg"');
+  });
+});
+
+describe('HTML error pages for throttled and failing requests', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { PUBLIC_RATE_LIMIT: '2' } });
+  });
+  afterAll(async () => t?.close());
+
+  it('answers a throttled page with a 429 page in the reader’s language, Retry-After set', async () => {
+    let last: Awaited<ReturnType<ReturnType<TestApp['http']>['post']>> | undefined;
+    const jar = new Jar();
+    const form = jar.take(await t.http().get('/track').set('cookie', 'lang=tg'));
+    const token = csrfOf(form.text);
+    for (let i = 0; i < 4; i++) {
+      last = await t.http().post('/track').set('accept', 'text/html').set('cookie', `${jar.header()}; lang=tg`).type('form').send({ reference: 'BKH-26-0001', trackingCode: 'X', _csrf: token });
+    }
+    expect(last!.status).toBe(429);
+    expect(last!.headers['retry-after']).toBe('60');
+    expect(last!.headers['content-type']).toContain('text/html');
+    expect(last!.text).toContain('<html lang="tg">');
+    expect(last!.text).toContain('Кӯшишҳо аз ҳад зиёданд');
   });
 });
