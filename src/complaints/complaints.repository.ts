@@ -52,15 +52,8 @@ export class ComplaintsRepository {
   /** Newest first by (receivedAt, id); keyset pagination so new rows never shift a page. */
   async list(q: ComplaintQueryDto, scope: ListScope): Promise<{ rows: Complaint[]; nextCursor: string | null }> {
     const limit = q.limit ?? 25;
-    const qb = this.db.manager.createQueryBuilder(Complaint, 'c');
-    if (scope.cityId !== undefined) qb.andWhere('c.cityId = :scopeCity', { scopeCity: scope.cityId });
-    if (q.city !== undefined) qb.andWhere('c.cityId = :city', { city: q.city });
+    const qb = this.filtered(q, scope);
     if (q.status) qb.andWhere('c.status = :status', { status: q.status });
-    if (q.facility !== undefined) qb.andWhere('c.facilityId = :facility', { facility: q.facility });
-    if (q.category) qb.andWhere('c.category = :category', { category: q.category });
-    if (q.from && q.to && q.from > q.to) throw invalid('from must be on or before to');
-    if (q.from) qb.andWhere('c.receivedAt >= :from', { from: startOfDayInZone(q.from, this.config.timeZone).getTime() });
-    if (q.to) qb.andWhere('c.receivedAt < :to', { to: startOfDayInZone(addDays(q.to, 1), this.config.timeZone).getTime() });
     if (q.cursor) {
       const cur = decodeCursor(q.cursor);
       qb.andWhere('(c.receivedAt < :curAt OR (c.receivedAt = :curAt AND c.id < :curId))', { curAt: cur.receivedAt, curId: cur.id });
@@ -77,13 +70,7 @@ export class ComplaintsRepository {
    * board shows the first `limit`).
    */
   async closed(q: ComplaintQueryDto, scope: ListScope, closed: ClosedQuery): Promise<Complaint[]> {
-    const qb = this.db.manager.createQueryBuilder(Complaint, 'c');
-    if (scope.cityId !== undefined) qb.andWhere('c.cityId = :scopeCity', { scopeCity: scope.cityId });
-    if (q.city !== undefined) qb.andWhere('c.cityId = :city', { city: q.city });
-    if (q.facility !== undefined) qb.andWhere('c.facilityId = :facility', { facility: q.facility });
-    if (q.category) qb.andWhere('c.category = :category', { category: q.category });
-    if (q.from) qb.andWhere('c.receivedAt >= :from', { from: startOfDayInZone(q.from, this.config.timeZone).getTime() });
-    if (q.to) qb.andWhere('c.receivedAt < :to', { to: startOfDayInZone(addDays(q.to, 1), this.config.timeZone).getTime() });
+    const qb = this.filtered(q, scope);
     const closedAt = 'COALESCE(c.outcome_at, c.updated_at)';
     if (closed.disputedOnly) {
       qb.andWhere("c.status = 'resolved' AND c.complainant_verified = :no", { no: false });
@@ -98,6 +85,19 @@ export class ComplaintsRepository {
       .addOrderBy('c.id', 'DESC')
       .limit(q.limit ?? 25)
       .getMany();
+  }
+
+  /** The scope and the filters every list shares (city, facility, category, received between). */
+  private filtered(q: ComplaintQueryDto, scope: ListScope) {
+    const qb = this.db.manager.createQueryBuilder(Complaint, 'c');
+    if (scope.cityId !== undefined) qb.andWhere('c.cityId = :scopeCity', { scopeCity: scope.cityId });
+    if (q.city !== undefined) qb.andWhere('c.cityId = :city', { city: q.city });
+    if (q.facility !== undefined) qb.andWhere('c.facilityId = :facility', { facility: q.facility });
+    if (q.category) qb.andWhere('c.category = :category', { category: q.category });
+    if (q.from && q.to && q.from > q.to) throw invalid('from must be on or before to');
+    if (q.from) qb.andWhere('c.receivedAt >= :from', { from: startOfDayInZone(q.from, this.config.timeZone).getTime() });
+    if (q.to) qb.andWhere('c.receivedAt < :to', { to: startOfDayInZone(addDays(q.to, 1), this.config.timeZone).getTime() });
+    return qb;
   }
 
   timeline(complaintId: number): Promise<ComplaintEvent[]> {
