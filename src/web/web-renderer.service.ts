@@ -35,9 +35,13 @@ export class WebRenderer {
 
   /** A key may carry the values its text names (`rule.passwordMin?min=12`, as field-rules.ts writes refusals). */
   translator(lang: WebLang): Translate {
+    const day = new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone: 'UTC' });
+    // A refusal's calendar dates ('2026-05-01') are shown as the reader writes them.
+    const shown = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? day.format(new Date(`${v}T00:00:00Z`)) : v);
     return (full, extra) => {
       const { key, args } = splitArgs(full);
-      return this.i18n.t(`web.${key}`, { lang, args: args || extra ? { ...args, ...extra } : undefined }) as string;
+      const values = args && Object.fromEntries(Object.entries(args).map(([k, v]) => [k, shown(v)]));
+      return this.i18n.t(`web.${key}`, { lang, args: values || extra ? { ...values, ...extra } : undefined }) as string;
     };
   }
 

@@ -110,6 +110,7 @@ describe('admin web forms', () => {
     expect(overlap.status).toBe(409);
     expect(overlap.text).toContain('error-summary');
     expect(overlap.text).toContain('Этот член совета уже занимает место с');
+    expect(overlap.text).toMatch(/уже занимает место с \d{1,2} [а-яё]+ \d{4}/);
     expect(overlap.text).not.toContain('already holds a seat');
     expect(await t.db.manager.countBy(Term, { memberId: staying.memberId })).toBe(2);
   });
