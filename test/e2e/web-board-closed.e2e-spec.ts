@@ -110,6 +110,17 @@ describe('the board: closed column, status filter, disputed complaints', () => {
     expect(column(board.text, 'colClosed')).not.toContain(disputed.reference);
   });
 
+  it('reopens a disputed complaint straight from its card on the board', async () => {
+    const another = await givenDisputed();
+    const board = await member.get('/staff');
+    const card = column(board.text, 'colClosed')!.split('</li>').find((li) => li.includes(another.reference))!;
+    expect(card).toContain(`action="/staff/complaints/${another.id}/reopen"`);
+    expect(column(board.text, 'colClosed')!.split('</li>').find((li) => li.includes(rejected.reference))).not.toContain('/reopen');
+    const res = await member.post('/staff', `/staff/complaints/${another.id}/reopen`, {});
+    expect(res.status).toBe(303);
+    expect((await t.db.manager.findOneByOrFail(Complaint, { id: another.id })).status).toBe('in_review');
+  });
+
   it('refuses to reopen a rejected complaint with 409', async () => {
     const page = await member.get(`/staff/complaints/${rejected.id}`);
     expect(page.text).not.toContain('id="reopen"');
