@@ -40,6 +40,8 @@ export const DOMAIN_ERROR_CODES = Object.keys(STATUS) as DomainErrorCode[];
 export interface DomainErrorTarget {
   field?: string;
   reason?: string;
+  /** The values a translated message of this reason states (dates, limits); never personal data. */
+  args?: Record<string, string | number>;
 }
 
 export class DomainError extends Error {
@@ -47,6 +49,7 @@ export class DomainError extends Error {
   readonly details?: string[];
   readonly field?: string;
   readonly reason?: string;
+  readonly args?: Record<string, string | number>;
   constructor(
     readonly code: DomainErrorCode,
     message: string | string[],
@@ -57,6 +60,7 @@ export class DomainError extends Error {
     this.details = Array.isArray(message) ? message : undefined;
     this.field = target.field;
     this.reason = target.reason;
+    this.args = target.args;
   }
 }
 

@@ -1,6 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-errors';
+import { ERROR_PAGES, ErrorPages } from './error-pages';
 
 interface ErrorBody {
   statusCode: number;
@@ -16,14 +17,23 @@ interface ErrorBody {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** Absent in the worker process, which serves no pages. */
+  constructor(@Optional() @Inject(ERROR_PAGES) private readonly pages?: ErrorPages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const reply = host.switchToHttp().getResponse();
+    const req = host.switchToHttp().getRequest();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
       const err = exception as Error;
       // Name and stack only: messages from drivers can quote the values that were bound.
       this.logger.error(`Unhandled ${err?.name ?? typeof exception}`, err?.stack?.split('\n').slice(1, 6).join('\n'));
+    }
+    // A browser on a page path gets a page; the API and JSON clients keep the JSON body.
+    if (this.pages && req && !reply.sent && this.pages.wantsPage(req)) {
+      void this.pages.render(req, reply, body.statusCode);
+      return;
     }
     if (typeof reply.status === 'function' && typeof reply.send === 'function') {
       const r = reply.status(body.statusCode);

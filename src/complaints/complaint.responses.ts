@@ -62,6 +62,9 @@ export class ComplaintCoreResponse {
 export class ComplaintSummaryResponse extends ComplaintCoreResponse {
   @ApiProperty({ description: 'The description, cut to 160 characters' })
   summary: string;
+
+  @ApiProperty({ description: 'Resolved, and the complainant answered that it was not resolved for them' })
+  disputed: boolean;
 }
 
 export class ComplaintPageResponse {
@@ -150,6 +153,9 @@ export class ComplaintDetailResponse extends ComplaintCoreResponse {
 
   @ApiProperty(instant(true))
   complainantVerifiedAt: string | null;
+
+  @ApiProperty({ description: 'Resolved, and the complainant answered that it was not resolved for them (reopen to work on it again)' })
+  disputed: boolean;
 
   @ApiProperty({ example: '2026-Q1', description: 'Quarter of receivedAt in the service time zone' })
   receivedQuarter: string;

@@ -16,7 +16,7 @@ import { ComplaintWorkflowService, TransitionRequest } from './complaint-workflo
 import { Complaint } from './complaint.entity';
 import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
 import { containsContact } from './contact-leak';
-import { ComplaintsRepository } from './complaints.repository';
+import { ClosedQuery, ComplaintsRepository } from './complaints.repository';
 import { ComplaintQueryDto } from './dto/complaint-query.dto';
 import { ReopenDto, ResolutionDto, RevealContactDto, TriageDto } from './dto/complaint-actions.dto';
 
@@ -36,8 +36,12 @@ export function complaintSummary(c: Complaint) {
     incidentDate: c.incidentDate,
     summary: c.description.length > 160 ? `${c.description.slice(0, 157)}...` : c.description,
     hasContact: c.contactEnc !== null,
+    disputed: isDisputed(c),
   };
 }
+
+/** Resolved, and the complainant answered that it was not resolved for them: a member should look again. */
+export const isDisputed = (c: Pick<Complaint, 'status' | 'complainantVerified'>): boolean => c.status === 'resolved' && c.complainantVerified === false;
 
 function timelineEntry(e: ComplaintEvent) {
   return { id: e.id, at: e.at.toISOString(), type: e.type, public: e.public, text: eventText(e.type, e.data), actorUserId: e.actorUserId, note: e.note, data: e.data };
@@ -70,6 +74,13 @@ export class ComplaintsService {
     return { items: rows.map(complaintSummary), nextCursor };
   }
 
+  /** Closed complaints for the board's closed column (same scope rule as the list). */
+  async listClosed(actor: Actor, q: ComplaintQueryDto, closed: ClosedQuery) {
+    const scope = complaintListScope(actor);
+    if (!scope) throw new DomainError('FORBIDDEN', 'This route is for: admin, kpac_member');
+    return (await this.repo.closed(q, scope, closed)).map(complaintSummary);
+  }
+
   async detail(actor: Actor, id: number) {
     const c = assertComplaintVisible(actor, await this.db.manager.findOne(Complaint, { where: { id } }));
     const events = await this.repo.timeline(c.id);
@@ -84,6 +95,7 @@ export class ComplaintsService {
       complainantVerifiedAt: c.complainantVerifiedAt?.toISOString() ?? null,
       contactErasedAt: c.contactErasedAt?.toISOString() ?? null,
       hasContact: contactEnc !== null,
+      disputed: isDisputed(c),
       allowedActions: allowedActions(c.status, actor.kind as ActorKind),
       timeline: events.map(timelineEntry),
     };

@@ -73,10 +73,10 @@ export class MembersService {
   }
 
   /** Ids and names of the members the actor's council scope covers, by name (for pickers). */
-  async names(actor: Actor): Promise<Array<{ id: number; name: string }>> {
+  async names(actor: Actor): Promise<Array<{ id: number; name: string; councilId: number }>> {
     const { councilId } = councilListScope(actor);
-    const rows = await this.db.manager.find(Member, { where: councilId !== undefined ? { councilId } : {}, select: { id: true, name: true }, order: { name: 'ASC' } });
-    return rows.map((m) => ({ id: m.id, name: m.name }));
+    const rows = await this.db.manager.find(Member, { where: councilId !== undefined ? { councilId } : {}, select: { id: true, name: true, councilId: true }, order: { name: 'ASC' } });
+    return rows.map((m) => ({ id: m.id, name: m.name, councilId: m.councilId }));
   }
 
   async get(actor: Actor, memberId: number): Promise<MemberView> {
@@ -114,8 +114,10 @@ export class MembersService {
       const termEnd = termEndFor(dto.termStart, council.termMonths);
       const clash = own.find((t) => t.termStart < termEnd && dto.termStart < effectiveEnd(t));
       if (clash) {
-        throw conflict(
+        throw new DomainError(
+          'CONFLICT',
           `This member already holds a seat from ${clash.termStart} to ${effectiveEnd(clash)}; a new term can start on ${effectiveEnd(clash)} at the earliest`,
+          { reason: 'term_overlap', args: { from: clash.termStart, free: effectiveEnd(clash) } },
         );
       }
       const constituency = dto.constituency ?? own[own.length - 1]?.constituency;
@@ -141,10 +143,10 @@ export class MembersService {
       const affected = own.filter((t) => holdsSeatOn(t, dto.endedOn) || (t.termStart > dto.endedOn && effectiveEnd(t) > t.termStart));
       if (!affected.length) {
         const last = own.filter((t) => effectiveEnd(t) > t.termStart).pop();
-        throw conflict(
-          last
-            ? `This member holds no seat on or after ${dto.endedOn}: their last term ends on ${effectiveEnd(last)}`
-            : 'This member holds no seat to end',
+        throw new DomainError(
+          'CONFLICT',
+          last ? `This member holds no seat on or after ${dto.endedOn}: their last term ends on ${effectiveEnd(last)}` : 'This member holds no seat to end',
+          { field: 'endedOn', reason: 'no_seat', args: { date: dto.endedOn, ...(last ? { free: effectiveEnd(last) } : {}) } },
         );
       }
       for (const t of affected) {
@@ -189,6 +191,7 @@ export class MembersService {
       throw new DomainError(
         'SEATS_FULL',
         `${council.name} has ${council.seats} seats and all are taken on ${full}; a seat frees on ${free}, the earliest a new ${council.termMonths}-month term can start`,
+        { reason: 'seats_full', args: { seats: council.seats, full, free, months: council.termMonths } },
       );
     }
     return { termStart, termEnd };

@@ -4,7 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { Actor } from '../auth/actor';
 import { assertFacilityVisible, facilityListScope } from '../access/access-policy';
 import { Clock } from '../common/clock';
-import { conflict, invalid, notFound } from '../common/domain-errors';
+import { DomainError, invalid, notFound } from '../common/domain-errors';
 import { City } from '../councils/city.entity';
 import { Database } from '../database/database.service';
 import { CreateFacilityDto, FacilityQueryDto, UpdateFacilityDto } from './dto/facility.dto';
@@ -76,7 +76,7 @@ export class FacilitiesService {
 
   async create(actor: Actor, dto: CreateFacilityDto): Promise<FacilityDetail> {
     const name = dto.name.trim();
-    if (name.length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short' });
+    if (name.length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short', args: { min: 2 } });
     return this.db.transaction(async (uow) => {
       const em = uow.em;
       await this.repo.lockLadder(em);
@@ -116,7 +116,7 @@ export class FacilitiesService {
       if (!facility) throw notFound('Facility');
       const changed: string[] = [];
       if (dto.name !== undefined && dto.name.trim() !== facility.name) {
-        if (dto.name.trim().length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short' });
+        if (dto.name.trim().length < 2) throw invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short', args: { min: 2 } });
         facility.name = dto.name.trim();
         changed.push('name');
       }
@@ -129,7 +129,7 @@ export class FacilitiesService {
         if (facility.type === 'authority') {
           const below = await em.count(Facility, { where: { parentId: facility.id } });
           if (below > 0) {
-            throw conflict(`${below} facilities escalate to ${facility.name}; give them another parent authority before changing its type`);
+            throw new DomainError('CONFLICT', `${below} facilities escalate to ${facility.name}; give them another parent authority before changing its type`, { field: 'type', reason: 'type_has_children', args: { count: below } });
           }
         }
         facility.type = dto.type;
@@ -189,7 +189,7 @@ export class FacilitiesService {
     const parent = await em.findOne(Facility, { where: { id: parentId } });
     if (!parent) throw invalid(`parentId ${parentId} does not exist`, { field: 'parentId', reason: 'unknown' });
     if (parent.type !== 'authority') {
-      throw invalid(`parentId ${parentId} is of type ${parent.type}; the next rung of the ladder must be a facility of type authority`, { field: 'parentId' });
+      throw invalid(`parentId ${parentId} is of type ${parent.type}; the next rung of the ladder must be a facility of type authority`, { field: 'parentId', reason: 'not_authority' });
     }
     return parent;
   }
@@ -200,12 +200,12 @@ export class FacilitiesService {
     let current: Facility | null = parent;
     while (current) {
       if (current.id === facility.id) {
-        throw conflict(`The escalation ladder would loop: ${path.map((f) => f.name).join(' → ')}; choose a parent above ${facility.name}`);
+        throw new DomainError('CONFLICT', `The escalation ladder would loop: ${path.map((f) => f.name).join(' → ')}; choose a parent above ${facility.name}`, { field: 'parentId', reason: 'ladder_loop', args: { path: path.map((f) => f.name).join(' → ') } });
       }
       if (current.parentId === null || path.length > MAX_LADDER_DEPTH) break;
       current = await em.findOne(Facility, { where: { id: current.parentId } });
       if (current) path.push(current);
     }
-    if (path.length > MAX_LADDER_DEPTH) throw conflict(`The escalation ladder would be longer than ${MAX_LADDER_DEPTH} rungs`);
+    if (path.length > MAX_LADDER_DEPTH) throw new DomainError('CONFLICT', `The escalation ladder would be longer than ${MAX_LADDER_DEPTH} rungs`, { field: 'parentId', reason: 'ladder_depth', args: { max: MAX_LADDER_DEPTH } });
   }
 }

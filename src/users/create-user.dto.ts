@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsPositive, IsString, MaxLength, MinLength } from 'class-validator';
 import { LANGUAGES } from '../facilities/facility.constants';
 import type { Language } from '../facilities/facility.constants';
-import { Role, ROLES } from './user.constants';
+import { PASSWORD_MIN_LENGTH, Role, ROLES } from './user.constants';
 
 export class CreateUserDto {
   @ApiProperty()
@@ -10,9 +10,9 @@ export class CreateUserDto {
   @MaxLength(254)
   email: string;
 
-  @ApiProperty({ minLength: 12 })
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH })
   @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
   @MaxLength(200)
   password: string;
 
@@ -61,10 +61,10 @@ export class UpdateUserDto {
   @IsPositive()
   facilityId?: number;
 
-  @ApiPropertyOptional({ minLength: 12 })
+  @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH })
   @IsOptional()
   @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
   @MaxLength(200)
   password?: string;
 

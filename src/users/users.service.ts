@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/password';
 import { SecondFactorService } from '../auth/second-factor.service';
 import { StaffSessions } from '../auth/staff-sessions.service';
 import { Clock } from '../common/clock';
-import { conflict, invalid, notFound } from '../common/domain-errors';
+import { DomainError, invalid, notFound } from '../common/domain-errors';
 import { conflictOnDuplicate } from '../common/unique-violation';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -47,8 +47,8 @@ const view = (u: User): UserView => ({
 function checkRoleLinks(dto: { role: Role; memberId?: number; facilityId?: number }): void {
   if (dto.role === 'kpac_member' && !dto.memberId) throw invalid('memberId is required for a kpac_member account', { field: 'memberId', reason: 'required' });
   if (dto.role === 'facility_admin' && !dto.facilityId) throw invalid('facilityId is required for a facility_admin account', { field: 'facilityId', reason: 'required' });
-  if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts', { field: 'memberId' });
-  if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts', { field: 'facilityId' });
+  if (dto.role !== 'kpac_member' && dto.memberId) throw invalid('memberId is only for kpac_member accounts', { field: 'memberId', reason: 'not_for_role' });
+  if (dto.role !== 'facility_admin' && dto.facilityId) throw invalid('facilityId is only for facility_admin accounts', { field: 'facilityId', reason: 'not_for_role' });
 }
 
 @Injectable()
@@ -109,7 +109,7 @@ export class UsersService implements OnApplicationBootstrap {
       const em = uow.em;
       if (dto.memberId && !(await em.findOne(Member, { where: { id: dto.memberId } }))) throw invalid(`memberId ${dto.memberId} does not exist`, { field: 'memberId', reason: 'unknown' });
       if (dto.facilityId && !(await em.findOne(Facility, { where: { id: dto.facilityId } }))) throw invalid(`facilityId ${dto.facilityId} does not exist`, { field: 'facilityId', reason: 'unknown' });
-      if (await em.findOne(User, { where: { email } })) throw conflict(duplicate);
+      if (await em.findOne(User, { where: { email } })) throw new DomainError('CONFLICT', duplicate, { field: 'email', reason: 'taken' });
       const user = await em.save(
         User,
         em.create(User, {

@@ -6,7 +6,7 @@ import { CouncilsService } from '../councils/councils.service';
 import { MembersService } from '../councils/members.service';
 import { FacilitiesService, FacilityDetail } from '../facilities/facilities.service';
 import { FACILITY_TYPES, LANGUAGES } from '../facilities/facility.constants';
-import { ROLES } from '../users/user.constants';
+import { PASSWORD_MIN_LENGTH, ROLES } from '../users/user.constants';
 import { UsersService } from '../users/users.service';
 
 /** View data of the network coordinators' pages: councils, facilities and the ladder, accounts, audit trail. */
@@ -50,13 +50,18 @@ export class AdminViews {
   }
 
   async accounts(actor: Actor) {
-    const [users, members, facilities] = await Promise.all([this.users.list(), this.members.names(actor), this.facilities.list(actor, {})]);
+    const [users, members, facilities, cities] = await Promise.all([this.users.list(), this.members.names(actor), this.facilities.list(actor, {}), this.councils.listCities(actor)]);
+    // Names repeat across cities: every member is shown with their council's city.
+    const cityOfCouncil = new Map(cities.filter((c) => c.councilId !== null).map((c) => [c.councilId!, c]));
     return {
       users,
-      members,
+      members: members.map((m) => ({ ...m, city: cityOfCouncil.get(m.councilId) ?? null })),
       facilities,
+      cityById: new Map(cities.map((c) => [c.id, c])),
       roles: ROLES,
+      passwordMin: PASSWORD_MIN_LENGTH,
       memberName: new Map(members.map((m) => [m.id, m.name])),
+      memberCity: new Map(members.map((m) => [m.id, cityOfCouncil.get(m.councilId) ?? null])),
       facilityName: new Map(facilities.map((f) => [f.id, f.name])),
     };
   }

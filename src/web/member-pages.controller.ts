@@ -15,7 +15,7 @@ import { CreateEscalationDto } from '../escalations/escalation.dto';
 import { EscalationsService } from '../escalations/escalations.service';
 import { ComplaintPageViews } from './complaint-page-views.service';
 import { DashboardViews } from './dashboard-views.service';
-import { MemberViews } from './member-views.service';
+import { BOARD_STATUSES, MemberViews } from './member-views.service';
 import { HANDOFF_TTL_MS, PageHandoffs } from './page-handoff.service';
 import { secureCookies } from './web-cookies';
 import { attempt, FormWords, STAFF_FORM } from './web-errors';
@@ -62,6 +62,7 @@ export class MemberPagesController {
   @StaffPage('kpac_member', 'admin')
   async board(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query() query: Record<string, string>) {
     const filters = {
+      status: (BOARD_STATUSES as readonly string[]).includes(query.status) ? query.status : '',
       category: (CATEGORIES as readonly string[]).includes(query.category) ? query.category : '',
       facility: String(formInt(query.facility) || ''),
       city: String(formInt(query.city) || ''),

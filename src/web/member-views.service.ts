@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { canManageCouncils, complaintListScope } from '../access/access-policy';
 import type { Actor } from '../auth/actor';
-import { CATEGORIES, CHANNELS } from '../complaints/complaint.constants';
+import { Clock } from '../common/clock';
+import { CATEGORIES, CHANNELS, STATUSES } from '../complaints/complaint.constants';
 import { ComplaintsService } from '../complaints/complaints.service';
 import { ComplaintQueryDto } from '../complaints/dto/complaint-query.dto';
 import { TERM_END_REASONS } from '../councils/council.constants';
@@ -13,9 +14,14 @@ import { COMPLAINT_CHOICES } from './web-forms';
 
 type Summary = Awaited<ReturnType<ComplaintsService['list']>>['items'][number];
 const BOARD_LIMIT = 50;
+/** How far back the closed column reaches (disputed complaints stay whatever their age). */
+export const CLOSED_DAYS = 90;
+/** The board's status filter: one status, or the disputed ones; '' shows every column. */
+export const BOARD_STATUSES = [...STATUSES, 'disputed'] as const;
 
 /** The board's filters as the form sent them ('' for none). */
 export interface BoardFilters {
+  status: string;
   category: string;
   facility: string;
   city: string;
@@ -32,6 +38,7 @@ export class MemberViews {
     private readonly councils: CouncilsService,
     private readonly members: MembersService,
     private readonly facilities: FacilitiesService,
+    private readonly clock: Clock,
   ) {}
 
   /** The triage board: open complaints in columns, with the filters a member's scope allows. */
@@ -47,24 +54,39 @@ export class MemberViews {
       to: filters.to || undefined,
       limit: BOARD_LIMIT,
     };
-    const listOf = async (status: ComplaintQueryDto['status']) => (await this.complaints.list(actor, { ...base, status } as ComplaintQueryDto)).items;
-    const [received, inReview, escalated, responded] = await Promise.all([listOf('received'), listOf('in_review'), listOf('escalated'), listOf('responded')]);
+    const shown = (...statuses: string[]) => !filters.status || statuses.includes(filters.status);
+    const none = async () => [] as Summary[];
+    const listOf = async (status: ComplaintQueryDto['status']) =>
+      shown(status!) ? (await this.complaints.list(actor, { ...base, status } as ComplaintQueryDto)).items : [];
+    const closedOf = () => {
+      if (!shown('resolved', 'rejected', 'disputed')) return none();
+      const both = ['resolved', 'rejected'] as const;
+      const statuses = both.filter((x) => !filters.status || filters.status === 'disputed' || filters.status === x);
+      const since = new Date(this.clock.now().getTime() - CLOSED_DAYS * 86_400_000);
+      return this.complaints.listClosed(actor, base as ComplaintQueryDto, { statuses, since, disputedOnly: filters.status === 'disputed' });
+    };
+    const [received, inReview, escalated, responded, closed] = await Promise.all([listOf('received'), listOf('in_review'), listOf('escalated'), listOf('responded'), closedOf()]);
     // Overdue: escalated complaints whose facility has missed its answer date (the SLA sweep marks them).
-    const overdueEsc = (await this.escalations.list(actor, { responseState: 'overdue', limit: 200 })).items;
+    const overdueEsc = escalated.length ? (await this.escalations.list(actor, { responseState: 'overdue', limit: 200 })).items : [];
     const overdueIds = new Set(overdueEsc.map((e) => e.complaintId));
     const columns: { key: string; items: Summary[] }[] = [
-      { key: 'colNew', items: received },
-      { key: 'colInReview', items: inReview },
-      { key: 'colEscalated', items: escalated.filter((c) => !overdueIds.has(c.id)) },
-      { key: 'colOverdue', items: escalated.filter((c) => overdueIds.has(c.id)) },
-      { key: 'colResponded', items: responded },
-    ];
+      { key: 'colNew', items: received, statuses: ['received'] },
+      { key: 'colInReview', items: inReview, statuses: ['in_review'] },
+      { key: 'colEscalated', items: escalated.filter((c) => !overdueIds.has(c.id)), statuses: ['escalated'] },
+      { key: 'colOverdue', items: escalated.filter((c) => overdueIds.has(c.id)), statuses: ['escalated'] },
+      { key: 'colResponded', items: responded, statuses: ['responded'] },
+      { key: filters.status === 'disputed' ? 'colDisputed' : 'colClosed', items: closed, statuses: ['resolved', 'rejected', 'disputed'] },
+    ]
+      .filter((col) => shown(...col.statuses))
+      .map(({ key, items }) => ({ key, items }));
     const [facilities, cities] = await Promise.all([this.facilities.list(actor, { city: ownCity }), this.councils.listCities(actor)]);
     return {
       memberCity: ownCity !== undefined ? (cities.find((c) => c.id === ownCity) ?? null) : null,
       columns,
       filters,
       categories: CATEGORIES,
+      statuses: BOARD_STATUSES,
+      closedDays: CLOSED_DAYS,
       facilities,
       facilityName: new Map(facilities.map((f) => [f.id, f.name])),
       cities: ownCity === undefined ? cities : [],

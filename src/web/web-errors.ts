@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, DomainErrorCode } from '../common/domain-errors';
+import { serviceRuleKey } from './field-rules';
 
 /** Thrown by web guards and controllers to answer with a 303 redirect (e.g. to the login page). */
 export class WebRedirect extends Error {
@@ -37,6 +38,8 @@ export interface FormWords {
 
 /** Staff forms show any refusal as "This was refused:" with the service's own words under it. */
 const REFUSED = 'admin.refused';
+/** The line above a staff form when the refusal is shown next to its field. */
+const FIX_MARKED = 'admin.fixMarked';
 export const STAFF_FORM: FormWords = {
   codes: {
     NOT_FOUND: REFUSED,
@@ -74,7 +77,25 @@ const ERROR_PAGE: FormWords = {
 };
 
 /** Framework errors (a throttled route, a bad parameter) by status. */
-const HTTP_TITLES: Record<number, string> = { 400: 'error.invalid', 403: 'error.forbidden', 404: 'error.notFound', 429: 'error.tooMany' };
+const HTTP_TITLES: Record<number, string> = {
+  400: 'error.invalid',
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  405: 'error.methodNotAllowed',
+  413: 'error.tooLarge',
+  415: 'error.invalid',
+  429: 'error.tooMany',
+};
+
+/** The status of a framework error: Nest's HttpException, or Fastify's own (body too large, bad JSON). */
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof HttpException) return err.getStatus();
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+}
+
+/** The error page's title for a bare status (the global filter's pages). */
+export const errorTitleOf = (status: number): string => HTTP_TITLES[status] ?? 'error.server';
 
 /**
  * The message next to the field a refusal names: a rule about content (422) by its reason
@@ -91,6 +112,8 @@ const FIELD_KEYS: Record<string, string> = {
 };
 
 function fieldKey(err: DomainError): string {
+  const rule = serviceRuleKey(err);
+  if (rule) return rule;
   if (err.code === 'UNPROCESSABLE' && err.reason) return `refusal.${err.reason}`;
   return FIELD_KEYS[err.reason ?? ''] ?? 'validation.generic';
 }
@@ -111,14 +134,19 @@ export function pageStateOf(err: unknown, form?: FormWords): PageState {
       const errors: FieldErrors = {};
       if (err.field) errors[err.field] = fieldKey(err);
       const line = lineOf(err, form);
-      if (line) errors[form.field ?? 'form'] ??= line;
-      if (Object.keys(errors).length) return { status: err.status, errors, refusal: line ? err.message : undefined };
+      // Translated words replace the service's English: next to the field (the line above the
+      // form then only points to it), or a form-level rule by its reason. English is the
+      // fallback for a refusal no table words yet.
+      const formRule = err.field ? undefined : serviceRuleKey(err);
+      const own = line === REFUSED ? (err.field ? FIX_MARKED : formRule) : undefined;
+      if (line) errors[form.field ?? 'form'] ??= own ?? line;
+      if (Object.keys(errors).length) return { status: err.status, errors, refusal: line && !own ? err.message : undefined };
     }
     if (err.code === 'UNAUTHORIZED') return { status: 303, errors: {}, errorPage: true, redirect: '/login' };
     return { status: err.status, errors: { form: lineOf(err, ERROR_PAGE) ?? 'error.server' }, errorPage: true };
   }
-  const status = err instanceof HttpException ? err.getStatus() : 500;
-  return { status, errors: { form: HTTP_TITLES[status] ?? 'error.server' }, errorPage: true };
+  const status = httpStatusOf(err);
+  return { status, errors: { form: errorTitleOf(status) }, errorPage: true };
 }
 
 export type Attempt<T> = { done: T; refused?: undefined } | { done?: undefined; refused: PageState };

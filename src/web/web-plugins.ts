@@ -4,8 +4,10 @@ import fastifyStatic from '@fastify/static';
 import view from '@fastify/view';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveKey } from '../common/crypto';
+import { ERROR_PAGES, ErrorPages } from '../common/error-pages';
 import { AppConfig } from '../config/app-config';
 import { secureCookies } from './web-cookies';
 import type { WebRequest } from './web-renderer.service';
@@ -33,6 +35,19 @@ export async function registerWebPlugins(app: NestFastifyApplication, config: Ap
       const actor = await session.actor(req as WebRequest, reply);
       if (actor) (req as WebRequest).actor = actor;
     });
+  // Fastify refuses an oversized body with its own JSON before any Nest filter runs; a browser
+  // sending a form that big gets the 413 page instead (the length is known from the header).
+  const pages = app.get<ErrorPages>(ERROR_PAGES);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (req, reply) => {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > (req.server.initialConfig.bodyLimit ?? Infinity) && pages.wantsPage(req)) {
+        await pages.render(req, reply, 413);
+        return reply;
+      }
+    });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
@@ -45,6 +60,14 @@ export async function registerWebPlugins(app: NestFastifyApplication, config: Ap
     maxAge: 24 * 60 * 60 * 1000,
     decorateReply: false,
   });
+  // Browsers ask for /favicon.ico on every site whatever the page links; answer it, not a 404.
+  const favicon = readFileSync(join(WEB_ASSETS_DIR, 'favicon.ico'));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/favicon.ico', (_req, reply) => {
+      void reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon);
+    });
   await app.register(view, {
     engine: { eta: new Eta({ views: WEB_VIEWS_DIR, autoEscape: true, cache: config.production, autoTrim: [false, 'nl'] }) },
     root: WEB_VIEWS_DIR,

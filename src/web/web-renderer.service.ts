@@ -4,6 +4,8 @@ import { I18nService } from 'nestjs-i18n';
 import type { Actor } from '../auth/actor';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { longDate } from '../common/long-date';
+import { splitArgs } from './field-rules';
 import type { FieldErrors } from './web-errors';
 import { LOCALES, resolveLang, WEB_LANGS, WebLang } from './web-i18n';
 
@@ -33,17 +35,19 @@ export class WebRenderer {
   }
 
   /**
-   * `key:number` (a field message with its limit, e.g. `validation.atMost:5000`) passes the number,
-   * written in the page's language, as `{n}`.
+   * A key may carry the values its text names (`rule.passwordMin?min=12`, `validation.atMost?n=5000`,
+   * as field-rules.ts and web-validation.ts write them): numbers and calendar dates are shown as the
+   * reader writes them ("5 000", "1 мая 2026 г.").
    */
   translator(lang: WebLang): Translate {
     const num = new Intl.NumberFormat(LOCALES[lang]);
+    const shown = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? longDate(v, lang) : /^\d+$/.test(v) ? num.format(Number(v)) : v);
     // A date ending in "г." put before the message's own full stop gives one dot, not "г..".
     const oneDot = (text: string) => text.replace(/(?<!\.)\.\.(?!\.)/g, '.');
-    return (key, args) => {
-      const withLimit = /^([\w.]+):(\d+)$/.exec(key);
-      if (withLimit) return oneDot(this.i18n.t(`web.${withLimit[1]}`, { lang, args: { ...args, n: num.format(Number(withLimit[2])) } }) as string);
-      return oneDot(this.i18n.t(`web.${key}`, { lang, args }) as string);
+    return (full, extra) => {
+      const { key, args } = splitArgs(full);
+      const values = args && Object.fromEntries(Object.entries(args).map(([k, v]) => [k, shown(v)]));
+      return oneDot(this.i18n.t(`web.${key}`, { lang, args: values || extra ? { ...values, ...extra } : undefined }) as string);
     };
   }
 

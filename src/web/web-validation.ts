@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { inputRuleKey, withArgs } from './field-rules';
 import type { FieldErrors } from './web-errors';
 
 /** class-validator constraint names → message keys (validation.*) shown next to a field. */
@@ -18,10 +19,10 @@ const CONSTRAINT_KEYS: Record<string, string> = {
   hasLetters: 'validation.describe',
 };
 
-/** A too-long text is told its limit (`validation.atMost:5000`): class-validator's message holds the number. */
+/** A too-long text is told its limit (`validation.atMost?n=5000`): class-validator's message holds the number. */
 function atMost(message: string): string {
   const limit = /(\d+) characters/.exec(message)?.[1];
-  return limit ? `validation.atMost:${limit}` : 'validation.tooLong';
+  return limit ? withArgs('validation.atMost', { n: limit }) : 'validation.tooLong';
 }
 
 function collect(errors: ValidationError[], prefix: string, out: FieldErrors): void {
@@ -29,8 +30,10 @@ function collect(errors: ValidationError[], prefix: string, out: FieldErrors): v
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) {
       const names = Object.keys(e.constraints);
+      // A rule stated for this field (field-rules.ts) first, then the kind of check.
+      const rule = e.target ? names.map((n) => inputRuleKey(e.target!.constructor, e.property, n)).find(Boolean) : undefined;
       const hit = names.find((n) => CONSTRAINT_KEYS[n]);
-      out[field] ??= hit === 'maxLength' ? atMost(e.constraints.maxLength) : hit ? CONSTRAINT_KEYS[hit] : 'validation.generic';
+      out[field] ??= rule ?? (hit === 'maxLength' ? atMost(e.constraints.maxLength) : hit ? CONSTRAINT_KEYS[hit] : 'validation.generic');
     }
     if (e.children?.length) collect(e.children, field, out);
   }

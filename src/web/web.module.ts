@@ -19,6 +19,8 @@ import { MemberPagesController } from './member-pages.controller';
 import { MemberViews } from './member-views.service';
 import { PublicPagesController } from './public-pages.controller';
 import { PublicViews } from './public-views.service';
+import { ERROR_PAGES } from '../common/error-pages';
+import { WebErrorPages } from './web-error-pages';
 import { WebExceptionFilter } from './web-exception.filter';
 import { LANG_COOKIE } from './web-i18n';
 import { WebRenderer } from './web-renderer.service';
@@ -53,6 +55,7 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
   ],
   // One controller per audience: service users, staff login, council members, facilities, admins.
   controllers: [PublicPagesController, LoginPagesController, MemberPagesController, FacilityPagesController, AdminPagesController],
-  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs, PublicViews, MemberViews, ComplaintPageViews, AdminViews, DashboardViews],
+  providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs, PublicViews, MemberViews, ComplaintPageViews, AdminViews, DashboardViews, { provide: ERROR_PAGES, useClass: WebErrorPages }],
+  exports: [ERROR_PAGES],
 })
 export class WebModule {}

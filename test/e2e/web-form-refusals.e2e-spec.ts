@@ -44,13 +44,14 @@ describe('refusals on web forms', () => {
     expect(await t.db.manager.count(Complaint)).toBe(before);
   });
 
-  it('a staff form keeps the service’s words above the form and places the field’s message too', async () => {
+  it('a staff form shows the refusal translated next to its field, not the service’s English', async () => {
     const { city: bokhtar } = await cityByCode(t, 'BKH');
     const elsewhere = await seedFacility(t, 'DSH', { name: 'Клиника Душанбе 2' });
     const res = await post(admin, '/staff/intake', { cityId: String(bokhtar.id), facilityId: String(elsewhere.id), channel: 'paper_form', category: 'waiting_time', description: 'x y z' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('error-summary');
-    expect(res.text).toContain('facilityId does not name a facility in this city');
+    expect(res.text).toContain('Please correct the marked fields.');
+    expect(res.text).not.toContain('facilityId does not name a facility in this city');
     expect(res.text).toContain('id="facilityId-error"');
 
     // The ladder's next rung must be an authority: the parent field says so, the summary says why.
@@ -61,7 +62,8 @@ describe('refusals on web forms', () => {
     const bad = await post(admin, `/admin/facilities/${site.id}`, { ...fields, parentId: String(clinic.id) }, edit);
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('id="parentId-error"');
-    expect(bad.text).toContain('the next rung of the ladder must be a facility of type authority');
+    expect(bad.text).toContain('The next level of the ladder must be an authority');
+    expect(bad.text).not.toContain('the next rung of the ladder');
   });
 
   it('an expired form is told by the refusal’s reason, not its message', async () => {

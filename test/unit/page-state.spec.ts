@@ -52,18 +52,30 @@ describe('pageStateOf', () => {
       for (const reason of reasons) expect([reason, defined(pageStateOf(invalid('x', { field: 'f', reason }), { codes: {} }).errors.f)]).toEqual([reason, true]);
     });
 
-    it('a staff form says "refused" above the form with the service’s own words, and keeps the field message', () => {
+    it('a staff form shows a refusal that names its field translated next to it, never the service’s English', () => {
       const err = invalid('facilityId does not name a facility in this city', { field: 'facilityId', reason: 'facility_not_in_city' });
-      expect(pageStateOf(err, STAFF_FORM)).toEqual({
-        status: 400,
-        errors: { facilityId: 'validation.facilityCity', form: 'admin.refused' },
-        refusal: 'facilityId does not name a facility in this city',
-      });
+      expect(pageStateOf(err, STAFF_FORM)).toEqual({ status: 400, errors: { facilityId: 'validation.facilityCity', form: 'admin.fixMarked' } });
+      const member = invalid('memberId is required for a kpac_member account', { field: 'memberId', reason: 'required' });
+      expect(pageStateOf(member, STAFF_FORM)).toEqual({ status: 400, errors: { memberId: 'rule.memberRequired', form: 'admin.fixMarked' } });
+      const name = invalid('name must be at least 2 characters', { field: 'name', reason: 'too_short', args: { min: 2 } });
+      expect(pageStateOf(name, STAFF_FORM).errors.name).toBe('rule.nameMin?min=2');
+    });
+
+    it('a staff form words a form-level refusal by its reason with the values it names; English only as a fallback', () => {
+      const full = new DomainError('SEATS_FULL', 'KPAC Bokhtar has 4 seats', { reason: 'seats_full', args: { seats: 4, full: '2026-03-01', free: '2026-05-01', months: 24 } });
+      expect(pageStateOf(full, STAFF_FORM)).toEqual({ status: 409, errors: { form: 'rule.seatsFull?seats=4&full=2026-03-01&free=2026-05-01&months=24' } });
       expect(pageStateOf(new DomainError('SEATS_FULL', 'KPAC Bokhtar has 4 seats'), STAFF_FORM)).toEqual({
         status: 409,
         errors: { form: 'admin.refused' },
         refusal: 'KPAC Bokhtar has 4 seats',
       });
+    });
+
+    it('every rule message the table can give is a defined text', () => {
+      const rules = readFileSync(join(__dirname, '..', '..', 'src', 'web', 'field-rules.ts'), 'utf8');
+      const keys = [...rules.matchAll(/'((?:rule|validation)\.[A-Za-z]+)'/g)].map((m) => m[1]);
+      expect(keys.length).toBeGreaterThan(20);
+      for (const key of keys) expect([key, defined(key)]).toEqual([key, true]);
     });
 
     it('a form about one record leaves "it is gone" to the error page', () => {

@@ -45,4 +45,21 @@ document.documentElement.className += " js";
       button.click();
     });
   });
+// Staff account form: only the fields of the chosen role are shown (and required).
+(function () {
+  var role = document.querySelector('[data-role-switch]');
+  if (!role) return;
+  var groups = Array.prototype.slice.call(document.querySelectorAll('[data-for-role]'));
+  function sync() {
+    groups.forEach(function (g) {
+      var on = g.getAttribute('data-for-role') === role.value;
+      g.hidden = !on;
+      Array.prototype.forEach.call(g.querySelectorAll('select,input'), function (f) {
+        f.disabled = !on;
+        f.required = on;
+      });
+    });
+  }
+  role.addEventListener('change', sync);
+  sync();
 })();
