@@ -45,6 +45,8 @@ document.documentElement.className += " js";
       button.click();
     });
   });
+})();
+
 // Staff account form: only the fields of the chosen role are shown (and required).
 (function () {
   var role = document.querySelector('[data-role-switch]');
