@@ -11,7 +11,7 @@ import type { DomainError } from '../common/domain-errors';
 const FIELD_RULES: Record<string, string> = {
   'password.minLength': 'rule.passwordMin',
   'password.isString': 'rule.passwordMin',
-  'email.isEmail': 'rule.email',
+  'email.isEmail': 'validation.email',
   'email.taken': 'rule.emailTaken',
   'role.isIn': 'rule.roleRequired',
   'memberId.required': 'rule.memberRequired',
