@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { ensurePrivateDir } from '../common/private-files';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { keyRingFor } from '../keys/key-ring';
+import { BackupDialect, BackupManifest, writeBackupFile } from './backup-file';
+import { postgresDump } from './postgres-dump';
+import { fileChunks, SnapshotFacts, sqliteFacts, sqliteSnapshot } from './sqlite-snapshot';
+
+/** `kpac-<UTC time>-<random>.kpacbak`: names sort by time. */
+const BACKUP_NAME = /^kpac-\d{8}T\d{9}Z-[0-9a-f]{6}\.kpacbak$/;
+
+export interface BackupResult {
+  path: string;
+  fileSha256: string;
+  fileBytes: number;
+  manifest: BackupManifest;
+  /** Older backups deleted to keep BACKUP_KEEP. */
+  pruned: string[];
+}
+
+/**
+ * Online backups. The snapshot is taken while the service keeps serving (SQLite: `VACUUM INTO` on
+ * a connection of its own; PostgreSQL: `pg_dump` of an exported snapshot), encrypted as it is
+ * written (backup-file.ts), with a sidecar `<file>.json` holding nothing personal (time, schema
+ * version, SHA-256 and size of the file) for monitoring and copying scripts. Only after a backup
+ * is complete are the oldest beyond BACKUP_KEEP deleted.
+ *
+ * Needs no database module: `npm run backup` builds it from the configuration alone, and the
+ * `backup.run` job uses the same instance in the worker.
+ */
+@Injectable()
+export class BackupService {
+  private readonly logger = new Logger('Backup');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(): Promise<BackupResult> {
+    const { dir, keep } = this.config.backup;
+    ensurePrivateDir(dir);
+    const now = this.clock.now();
+    const stamp = now.toISOString().replace(/[-:.]/g, '');
+    const name = `kpac-${stamp}-${randomBytes(3).toString('hex')}.kpacbak`;
+    const path = join(dir, name);
+    const ring = keyRingFor(this.config);
+    const db = this.config.database;
+    const dialect: BackupDialect = db.type;
+    const manifestOf = (facts: SnapshotFacts) => (digest: { plaintextSha256: string; plaintextBytes: number }): BackupManifest => ({
+      createdAt: now.toISOString(),
+      dialect,
+      ...facts,
+      ...digest,
+    });
+    let written: Awaited<ReturnType<typeof writeBackupFile>>;
+    if (db.type === 'sqlite') {
+      if (db.path === ':memory:') throw new Error('An in-memory database cannot be backed up');
+      // The plain copy sits beside the backups (owner-only directory, 0600) only until it is encrypted.
+      const copy = join(dir, `.${name}.snapshot`);
+      try {
+        await sqliteSnapshot(db.path, copy);
+        const facts = await sqliteFacts(copy);
+        written = await writeBackupFile(path, ring, { createdAt: now, dialect }, fileChunks(copy), manifestOf(facts));
+      } finally {
+        await rm(copy, { force: true });
+      }
+    } else {
+      let result: typeof written | undefined;
+      await postgresDump(db.url, async (dump, facts) => {
+        result = await writeBackupFile(path, ring, { createdAt: now, dialect }, dump, manifestOf(facts));
+      });
+      written = result!;
+    }
+    const { fileSha256, fileBytes, manifest } = written;
+    const sidecar = { file: name, createdAt: manifest.createdAt, dialect, schemaVersion: manifest.schemaVersion, fileSha256, fileBytes };
+    await writeFile(`${path}.json`, JSON.stringify(sidecar, null, 2) + '\n', { mode: 0o600 });
+    const pruned = await this.prune(dir, keep);
+    this.logger.log(`Backup ${name} written (${fileBytes} bytes, schema ${manifest.schemaVersion}); ${pruned.length} older removed`);
+    return { path, fileSha256, fileBytes, manifest, pruned };
+  }
+
+  /** Deletes all but the newest `keep` backups (and their sidecars); returns the names deleted. */
+  async prune(dir: string, keep: number): Promise<string[]> {
+    const names = (await readdir(dir)).filter((n) => BACKUP_NAME.test(n)).sort();
+    const old = names.slice(0, Math.max(0, names.length - keep));
+    for (const n of old) {
+      await rm(join(dir, n), { force: true });
+      await rm(join(dir, `${n}.json`), { force: true });
+    }
+    return old;
+  }
+}
