@@ -5,6 +5,8 @@ import { BackupService } from '../../src/backup/backup.service';
 import { postgresTableCount } from '../../src/backup/postgres-dump';
 import { Clock } from '../../src/common/clock';
 import { JobRegistry } from '../../src/queue/job-registry';
+import { BACKUP_QUEUE, SWEEP_QUEUE } from '../../src/queue/jobs';
+import { QueueService } from '../../src/queue/queue.service';
 import { bearer, cityByCode } from '../support/fixtures';
 import { STATE_DIR } from '../support/global-setup';
 import { EntryProcess } from '../support/service-process';
@@ -190,6 +192,28 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     const report = (await job({})) as Record<string, number>;
     expect(report.backupBytes).toBeGreaterThan(0);
     expect(readdirSync(backupDir).filter((n) => n.endsWith('.kpacbak'))).toHaveLength(2);
+  });
+
+  it('BACKUP_SCHEDULE schedules backup.run on its own queue, only from processes that have it set', async () => {
+    const scheduled = await createTestApp({ env: { APP_SECRET: SECRET, WORKER: 'inline', BACKUP_SCHEDULE: 'daily', BACKUP_DIR: join(root, 'scheduled') } });
+    try {
+      const queue = scheduled.app.get(QueueService).queue(BACKUP_QUEUE);
+      const deadline = Date.now() + 10_000;
+      let found = await queue.getJobScheduler('backup.run');
+      while (!found && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = await queue.getJobScheduler('backup.run');
+      }
+      expect(found).toMatchObject({ pattern: '30 2 * * *', tz: 'Asia/Dushanbe' });
+    } finally {
+      await scheduled.close();
+    }
+    // `a` runs workers too, but without BACKUP_SCHEDULE: its sweeps are scheduled, no backup.
+    const sweeps = a.app.get(QueueService).queue(SWEEP_QUEUE);
+    const deadline = Date.now() + 10_000;
+    while (!(await sweeps.getJobScheduler('sla.sweep')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await sweeps.getJobScheduler('sla.sweep')).toBeDefined();
+    expect(await a.app.get(QueueService).queue(BACKUP_QUEUE).getJobScheduler('backup.run')).toBeUndefined();
   });
 
   if (usePostgres) {
