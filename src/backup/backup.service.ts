@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
@@ -13,6 +13,10 @@ import { fileChunks, SnapshotFacts, sqliteFacts, sqliteSnapshot } from './sqlite
 
 /** `kpac-<UTC time>-<random>.kpacbak`: names sort by time. */
 const BACKUP_NAME = /^kpac-\d{8}T\d{9}Z-[0-9a-f]{6}\.kpacbak$/;
+/** What a backup killed half-way leaves: its plain snapshot, its unfinished file. */
+const LEFTOVER = /^(\.kpac-.*\.snapshot|kpac-.*\.kpacbak\.partial)$/;
+/** A leftover untouched this long belongs to no running backup (one is done with its files in minutes). */
+const LEFTOVER_AGE_MS = 60 * 60_000;
 
 export interface BackupResult {
   path: string;
@@ -45,6 +49,7 @@ export class BackupService {
   async run(): Promise<BackupResult> {
     const { dir, keep } = this.config.backup;
     ensurePrivateDir(dir);
+    await this.removeLeftovers(dir);
     const now = this.clock.now();
     const stamp = now.toISOString().replace(/[-:.]/g, '');
     const name = `kpac-${stamp}-${randomBytes(3).toString('hex')}.kpacbak`;
@@ -83,6 +88,18 @@ export class BackupService {
     const pruned = await this.prune(dir, keep);
     this.logger.log(`Backup ${name} written (${fileBytes} bytes, schema ${manifest.schemaVersion}); ${pruned.length} older removed`);
     return { path, fileSha256, fileBytes, manifest, pruned };
+  }
+
+  /** A plain snapshot left by a backup that was killed must not stay on disk. */
+  private async removeLeftovers(dir: string): Promise<void> {
+    for (const n of (await readdir(dir)).filter((x) => LEFTOVER.test(x))) {
+      const path = join(dir, n);
+      const info = await stat(path).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > LEFTOVER_AGE_MS) {
+        await rm(path, { force: true });
+        this.logger.warn(`Removed ${n}, left by a backup that did not finish`);
+      }
+    }
   }
 
   /** Deletes all but the newest `keep` backups (and their sidecars); returns the names deleted. */

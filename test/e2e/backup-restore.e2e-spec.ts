@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackupService } from '../../src/backup/backup.service';
 import { postgresTableCount } from '../../src/backup/postgres-dump';
@@ -182,11 +182,18 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     const dir = join(root, 'kept');
     const service = new BackupService({ ...a.config, backup: { dir, keep: 2, schedule: null } }, new Clock());
     const names: string[] = [];
+    // What a backup killed half-way left: a plain snapshot an hour old goes; a fresh one may be another backup's.
+    mkdirSync(dir, { recursive: true });
+    const stale = join(dir, '.kpac-20260101T000000000Z-abcdef.kpacbak.snapshot');
+    const fresh = join(dir, 'kpac-20260101T000000000Z-abcdef.kpacbak.partial');
+    writeFileSync(stale, 'plain');
+    writeFileSync(fresh, 'partial');
+    utimesSync(stale, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
     for (let i = 0; i < 3; i++) {
       names.push((await service.run()).path.split('/').pop()!);
       await new Promise((r) => setTimeout(r, 5));
     }
-    expect(readdirSync(dir).sort()).toEqual([names[1], `${names[1]}.json`, names[2], `${names[2]}.json`].sort());
+    expect(readdirSync(dir).sort()).toEqual([names[1], `${names[1]}.json`, names[2], `${names[2]}.json`, 'kpac-20260101T000000000Z-abcdef.kpacbak.partial'].sort());
 
     const job = a.app.get(JobRegistry).get('backup.run')!;
     const report = (await job({})) as Record<string, number>;
