@@ -34,6 +34,8 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
   let backupFile: string;
   let before: { reference: string; trackingCode: string; phone: string };
   let ackedBeforeBackup: string[] = [];
+  // Each step starts one or more processes (ts-node): minutes on a busy machine, not the default minute.
+  jest.setTimeout(240_000);
 
   /** A target to restore into: a fresh data directory (SQLite) or a fresh, empty database. */
   async function freshTarget(): Promise<{ env: Record<string, string>; url: string }> {
