@@ -158,7 +158,7 @@ export async function readBackupHeader(path: string): Promise<BackupHeader> {
   }
 }
 
-async function readHeader(fh: FileHandle): Promise<{ header: BackupHeader; headerBytes: Buffer; offset: number }> {
+async function readHeader(fh: FileHandle): Promise<{ header: BackupHeader; headerBytes: Buffer; offset: number; raw: Buffer[] }> {
   const start = Buffer.alloc(MAGIC.length + 4);
   const { bytesRead } = await fh.read(start, 0, start.length, 0);
   if (bytesRead !== start.length || !start.subarray(0, MAGIC.length).equals(MAGIC)) throw new BackupFileError('This is not a KPAC backup file');
@@ -174,7 +174,7 @@ async function readHeader(fh: FileHandle): Promise<{ header: BackupHeader; heade
   if (header.format !== 1 || typeof header.kid !== 'string' || typeof header.check !== 'string' || (header.dialect !== 'sqlite' && header.dialect !== 'postgres')) {
     throw new BackupFileError('The backup file header is damaged or of an unknown format');
   }
-  return { header, headerBytes, offset: start.length + length };
+  return { header, headerBytes, offset: start.length + length, raw: [start, headerBytes] };
 }
 
 /**
@@ -183,10 +183,16 @@ async function readHeader(fh: FileHandle): Promise<{ header: BackupHeader; heade
  * and the plaintext's SHA-256 check out, otherwise BackupFileError. A caller that must not act
  * on a partial plaintext writes it somewhere temporary, or reads the file twice.
  */
-export async function readBackupFile(path: string, ring: KeyRing, sink: (chunk: Buffer) => Promise<void> | void): Promise<{ header: BackupHeader; manifest: BackupManifest }> {
+export async function readBackupFile(
+  path: string,
+  ring: KeyRing,
+  sink: (chunk: Buffer) => Promise<void> | void,
+): Promise<{ header: BackupHeader; manifest: BackupManifest; fileSha256: string }> {
   const fh = await open(path, 'r');
   try {
-    const { header, headerBytes, offset: start } = await readHeader(fh);
+    const { header, headerBytes, offset: start, raw } = await readHeader(fh);
+    const fileHash = createHash('sha256');
+    for (const r of raw) fileHash.update(r);
     const key = ring.fileKey('backup', header.kid, header.check);
     if (!key) throw new BackupFileError('No configured secret opens this backup: set APP_SECRET (or APP_SECRET_PREVIOUS) to the secret of the service that wrote it');
     const k = fileKey(key, header);
@@ -202,6 +208,7 @@ export async function readBackupFile(path: string, ring: KeyRing, sink: (chunk: 
       if ((kind !== DATA && kind !== MANIFEST) || length > CHUNK_BYTES) throw new BackupFileError('The backup file is damaged (bad frame)');
       const body = await readExactly(fh, offset + 5, length + TAG_BYTES);
       offset += 5 + length + TAG_BYTES;
+      fileHash.update(head).update(body);
       const decipher = createDecipheriv('aes-256-gcm', k, nonce(n));
       decipher.setAAD(aad(headerBytes, kind));
       decipher.setAuthTag(body.subarray(length));
@@ -222,7 +229,7 @@ export async function readBackupFile(path: string, ring: KeyRing, sink: (chunk: 
       if (manifest.plaintextSha256 !== plainHash.digest('hex') || manifest.plaintextBytes !== plaintextBytes) {
         throw new BackupFileError('The backup does not match its manifest (SHA-256)');
       }
-      return { header, manifest };
+      return { header, manifest, fileSha256: fileHash.digest('hex') };
     }
   } finally {
     await fh.close();

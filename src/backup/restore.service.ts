@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppConfig } from '../config/app-config';
@@ -35,7 +35,12 @@ export class RestoreService {
       throw new BackupFileError(`This is a ${header.dialect} backup but DATABASE_URL names a ${db.type} database`);
     }
     const ring = keyRingFor(this.config);
-    if (opts.verifyOnly) return this.checkVersion((await readBackupFile(file, ring, () => undefined)).manifest);
+    const read = async (sink: (chunk: Buffer) => Promise<void> | void) => {
+      const result = await readBackupFile(file, ring, sink);
+      this.checkSidecar(file, result.fileSha256);
+      return this.checkVersion(result.manifest);
+    };
+    if (opts.verifyOnly) return read(() => undefined);
     if (db.type === 'sqlite') {
       if (db.path === ':memory:') throw new BackupFileError('Cannot restore into an in-memory database');
       const files = ['', '-wal', '-shm'].map((s) => db.path + s);
@@ -47,12 +52,9 @@ export class RestoreService {
       const out = await open(temp, 'wx', 0o600);
       let manifest: BackupManifest;
       try {
-        manifest = (
-          await readBackupFile(file, ring, async (chunk) => {
-            for (let at = 0; at < chunk.length; ) at += (await out.write(chunk, at)).bytesWritten;
-          })
-        ).manifest;
-        this.checkVersion(manifest);
+        manifest = await read(async (chunk) => {
+          for (let at = 0; at < chunk.length; ) at += (await out.write(chunk, at)).bytesWritten;
+        });
         await out.sync();
       } catch (err) {
         await out.close();
@@ -72,14 +74,26 @@ export class RestoreService {
     }
     const tables = await postgresTableCount(db.url);
     if (tables > 0 && !opts.force) throw new BackupFileError(`The database has ${tables} table(s): restore into an empty database, or add --force to drop its schema first`);
-    const { manifest } = await readBackupFile(file, ring, () => undefined);
-    this.checkVersion(manifest);
+    const manifest = await read(() => undefined);
     if (tables > 0) await postgresEmpty(db.url);
     await postgresRestore(db.url, async (write) => {
       await readBackupFile(file, ring, write);
     });
     this.checkCounts(manifest, (await postgresFacts(db.url)).rowCounts);
     return manifest;
+  }
+
+  /** The `<file>.json` written beside a backup, when it was copied along, names the file's SHA-256. */
+  private checkSidecar(file: string, fileSha256: string): void {
+    const sidecar = `${file}.json`;
+    if (!existsSync(sidecar)) return;
+    let expected: unknown;
+    try {
+      expected = (JSON.parse(readFileSync(sidecar, 'utf8')) as { fileSha256?: unknown }).fileSha256;
+    } catch {
+      throw new BackupFileError(`${sidecar} is not the JSON a backup writes: remove it or copy it again`);
+    }
+    if (expected !== fileSha256) throw new BackupFileError(`The file's SHA-256 differs from the one in ${sidecar}: it is not the file that backup wrote`);
   }
 
   private checkVersion(manifest: BackupManifest): BackupManifest {

@@ -168,6 +168,14 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/^Restore refused: The backup file (is cut short|does not authenticate)/);
 
+    // Copied along with a sidecar that names another file's SHA-256: not the file that backup wrote.
+    const swapped = join(root, 'swapped.kpacbak');
+    writeFileSync(swapped, readFileSync(backupFile));
+    writeFileSync(`${swapped}.json`, JSON.stringify({ ...JSON.parse(readFileSync(`${backupFile}.json`, 'utf8')), fileSha256: '0'.repeat(64) }));
+    const mismatch = await run('src/restore.ts', [swapped], target.env);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/^Restore refused: The file's SHA-256 differs from the one in .*swapped\.kpacbak\.json/);
+
     const wrong = await run('src/restore.ts', [backupFile], { ...target.env, APP_SECRET: OTHER });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Restore refused: No configured secret opens this backup/);
