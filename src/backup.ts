@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { BackupService } from './backup/backup.service';
 import { Clock } from './common/clock';
 import { restrictFileCreation } from './common/private-files';
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // This command prints its own lines; the service's log line is for the scheduled job.
+  Logger.overrideLogger(['error', 'warn']);
   const result = await new BackupService(config, new Clock()).run();
   const m = result.manifest;
   process.stdout.write(`Backup written: ${result.path} (${result.fileBytes} bytes, SHA-256 ${result.fileSha256})\n`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -66,6 +67,7 @@ export class BackupService {
     let written: Awaited<ReturnType<typeof writeBackupFile>>;
     if (db.type === 'sqlite') {
       if (db.path === ':memory:') throw new Error('An in-memory database cannot be backed up');
+      if (!existsSync(db.path)) throw new Error(`There is no database at ${db.path}: check DATABASE_URL / DATA_DIR`);
       // The plain copy sits beside the backups (owner-only directory, 0600) only until it is encrypted.
       const copy = join(dir, `.${name}.snapshot`);
       try {
