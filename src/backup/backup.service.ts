@@ -30,8 +30,8 @@ export interface BackupResult {
 
 /**
  * Online backups. The snapshot is taken while the service keeps serving (SQLite: `VACUUM INTO` on
- * a connection of its own; PostgreSQL: `pg_dump` of an exported snapshot), encrypted as it is
- * written (backup-file.ts), with a sidecar `<file>.json` holding nothing personal (time, schema
+ * a connection of its own, into DATA_DIR; PostgreSQL: `pg_dump` of an exported snapshot),
+ * encrypted as it is written (backup-file.ts), with a sidecar `<file>.json` holding nothing personal (time, schema
  * version, SHA-256 and size of the file) for monitoring and copying scripts. Only after a backup
  * is complete are the oldest beyond BACKUP_KEEP deleted.
  *
@@ -51,6 +51,7 @@ export class BackupService {
     const { dir, keep } = this.config.backup;
     ensurePrivateDir(dir);
     await this.removeLeftovers(dir);
+    await this.removeLeftovers(this.config.dataDir);
     const now = this.clock.now();
     const stamp = now.toISOString().replace(/[-:.]/g, '');
     const name = `kpac-${stamp}-${randomBytes(3).toString('hex')}.kpacbak`;
@@ -68,8 +69,9 @@ export class BackupService {
     if (db.type === 'sqlite') {
       if (db.path === ':memory:') throw new Error('An in-memory database cannot be backed up');
       if (!existsSync(db.path)) throw new Error(`There is no database at ${db.path}: check DATABASE_URL / DATA_DIR`);
-      // The plain copy sits beside the backups (owner-only directory, 0600) only until it is encrypted.
-      const copy = join(dir, `.${name}.snapshot`);
+      // The plain copy sits in the private DATA_DIR (0700, the file 0600) only until it is encrypted:
+      // never in BACKUP_DIR, which operators copy off the machine.
+      const copy = join(this.config.dataDir, `.${name}.snapshot`);
       try {
         await sqliteSnapshot(db.path, copy);
         const facts = await sqliteFacts(copy);

@@ -106,6 +106,7 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     expect(statSync(backupFile).mode & 0o777).toBe(0o600);
     // Nothing personal readable in the file or beside it: no plain copy left over, no phone number, no description.
     expect(readdirSync(backupDir).sort()).toEqual([backupFile.split('/').pop(), `${backupFile.split('/').pop()}.json`].sort());
+    expect(readdirSync(join(root, 'backup-run')).filter((n) => /snapshot|partial/.test(n))).toEqual([]);
     const bytes = readFileSync(backupFile);
     for (const clear of ['Filed before the backup', 'Burst 1', '+992', 'SQLite format', 'PGDMP']) expect(bytes.includes(Buffer.from(clear))).toBe(false);
     const sidecar = JSON.parse(readFileSync(`${backupFile}.json`, 'utf8'));
