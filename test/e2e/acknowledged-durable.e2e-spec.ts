@@ -6,12 +6,12 @@ import { Client } from 'pg';
 import sqlite3 = require('sqlite3');
 import { STATE_DIR } from '../support/global-setup';
 import { freePort } from '../support/queue-redis';
-import { EntryProcess } from '../support/service-process';
+import { buildService, EntryProcess } from '../support/service-process';
 import { createTestDatabase, usePostgres } from '../support/test-app';
 
 /**
- * Issue 14, item 4: an answer of 201 means the complaint is on disk. The service runs as its own
- * process (src/main.ts, as `npm start` runs it); 1,000 public submissions arrive over 50
+ * Issue 14, item 4: an answer of 201 means the complaint is on disk. The built service runs as its
+ * own process (`nest build`, then dist/main.js, as `npm start` runs it); 1,000 public submissions arrive over 50
  * keep-alive connections; the process is killed with SIGKILL half-way; restarted on the same
  * files it tracks every reference it had acknowledged, and no complaint lacks its timeline entry
  * or its audit row (the three are one transaction).
@@ -73,12 +73,13 @@ describe(`acknowledged submissions survive SIGKILL on ${usePostgres ? 'PostgreSQ
   let service: EntryProcess | null = null;
 
   const start = async () => {
-    service = new EntryProcess('src/main.ts', [], env);
+    service = new EntryProcess('dist/main.js', [], env, { built: true });
     await service.waitFor(/listening on/, 90_000);
     return service;
   };
 
   beforeAll(async () => {
+    buildService();
     const db = await createTestDatabase();
     databaseUrl = db.url;
     drop = db.drop;
@@ -95,7 +96,7 @@ describe(`acknowledged submissions survive SIGKILL on ${usePostgres ? 'PostgreSQ
       // info: the line saying it listens is logged at info.
       LOG_LEVEL: 'info',
     };
-  });
+  }, 300_000);
   afterAll(async () => {
     await service?.stop('SIGKILL');
     await drop?.();
