@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../queue/job-registry';
 import { QueueModule } from '../queue/queue.module';
 import { BackupService } from './backup.service';
@@ -16,9 +16,16 @@ export class BackupModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const logger = new Logger('Backup');
     this.registry.register('backup.run', async () => {
-      const result = await this.backups.run();
-      return { backupBytes: result.fileBytes, backupsPruned: result.pruned.length };
+      try {
+        const result = await this.backups.run();
+        return { backupBytes: result.fileBytes, backupsPruned: result.pruned.length };
+      } catch (err) {
+        // The worker logs only an error's class; what failed here names paths and tools, no data.
+        logger.error(`Scheduled backup failed: ${(err as Error).message}`);
+        throw err;
+      }
     });
   }
 }
