@@ -23,6 +23,7 @@ import { ExportsModule } from './exports/exports.module';
 import { WebModule } from './web/web.module';
 import { EscalationsModule } from './escalations/escalations.module';
 import { KeysModule } from './keys/keys.module';
+import { BackupModule } from './backup/backup.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -59,6 +60,7 @@ export class AppModule {
         ExportsModule,
         WebModule,
         EscalationsModule,
+        BackupModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

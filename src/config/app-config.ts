@@ -45,7 +45,20 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   /** Earlier secrets, still read for decryption until `npm run rotate-keys` has re-encrypted everything. */
   appSecretPrevious: string[];
+  backup: BackupConfig;
 }
+
+export interface BackupConfig {
+  /** Where `npm run backup` and the scheduled job write (0700; files 0600). */
+  dir: string;
+  /** How many backups to keep; older ones are deleted after a successful backup. */
+  keep: number;
+  /** A cron pattern in TIME_ZONE for the `backup.run` job, or null (off). */
+  schedule: string | null;
+}
+
+/** BACKUP_SCHEDULE shorthands, in TIME_ZONE: at night, when few people file complaints. */
+export const BACKUP_SCHEDULES: Record<string, string> = { daily: '30 2 * * *', hourly: '0 * * * *' };
 
 export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
 export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
@@ -167,6 +180,25 @@ function privateDataDir(dir: string): string {
   return dir;
 }
 
+/** BACKUP_SCHEDULE: off (default), daily, hourly, or a five-field cron pattern. */
+function backupSchedule(env: Env): string | null {
+  const raw = (env.BACKUP_SCHEDULE ?? '').trim();
+  if (raw === '' || raw.toLowerCase() === 'off') return null;
+  const named = BACKUP_SCHEDULES[raw.toLowerCase()];
+  if (named) return named;
+  const fields = raw.split(/\s+/);
+  const field = /^(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*$/;
+  if (fields.length !== 5 || !fields.every((f) => field.test(f))) {
+    throw new ConfigError('BACKUP_SCHEDULE', `must be off, daily, hourly or a five-field cron pattern such as "30 2 * * *", got "${raw}"`);
+  }
+  return fields.join(' ');
+}
+
+function backupConfig(env: Env, dataDir: string): BackupConfig {
+  const dir = resolve(env.BACKUP_DIR || resolve(dataDir, 'backups'));
+  return { dir, keep: int(env, 'BACKUP_KEEP', 7, 1, 1000), schedule: backupSchedule(env) };
+}
+
 /** The only place that reads process.env. */
 export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(process.stdout.isTTY)): AppConfig {
   const production = env.NODE_ENV === 'production';
@@ -224,5 +256,6 @@ export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(p
     // At most the absolute session lifetime (12 hours).
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
     appSecretPrevious: previousSecrets(env, appSecret),
+    backup: backupConfig(env, dataDir),
   };
 }

@@ -19,6 +19,23 @@ export type CipherPurpose = (typeof CIPHER_PURPOSES)[number];
 export const DATA_KEY_PURPOSES = ['tracking-code'] as const;
 export type DataKeyPurpose = (typeof DATA_KEY_PURPOSES)[number];
 
+/**
+ * Purposes whose ciphertexts live in files outside the database (backups). Restoring starts from
+ * an empty database, so their key ids cannot come from the key table: each file carries a random
+ * id and its check value (as a key-table row would), which tells which configured secret opens
+ * it. A file cannot be re-encrypted: keep an old secret in APP_SECRET_PREVIOUS while backups
+ * taken under it are kept.
+ */
+export const FILE_KEY_PURPOSES = ['backup'] as const;
+export type FileKeyPurpose = (typeof FILE_KEY_PURPOSES)[number];
+
+/** The key of one file: its random id, the check value written beside it, and the key. */
+export interface FileKey {
+  kid: string;
+  checkValue: string;
+  key: Buffer;
+}
+
 /** A row of the key table as the ring needs it. */
 export interface KeyRecord {
   kid: string;
@@ -142,6 +159,19 @@ export class KeyRing {
       list.push({ kid: r.kid, key: Buffer.from(value, 'base64') });
       this.dataKeys.set(r.purpose, list);
     }
+  }
+
+  /** A fresh key id for a new file of this purpose, under the current secret. */
+  newFileKey(purpose: FileKeyPurpose): FileKey {
+    const kid = newKid();
+    const key = this.derivedKey(purpose, 0);
+    return { kid, checkValue: keyCheckValue(key, purpose, kid), key };
+  }
+
+  /** The key a file's id and check value name, from whichever configured secret matches; null for none. */
+  fileKey(purpose: FileKeyPurpose, kid: string, checkValue: string): Buffer | null {
+    const i = this.secretIndexOf({ kid, purpose, checkValue });
+    return i === null ? null : this.derivedKey(purpose, i);
   }
 
   missingCipherPurposes(): CipherPurpose[] {

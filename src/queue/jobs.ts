@@ -6,7 +6,9 @@ import type { JobsOptions } from 'bullmq';
  */
 export const MAIL_QUEUE = 'mail';
 export const SWEEP_QUEUE = 'sweep';
-export const QUEUE_NAMES = [MAIL_QUEUE, SWEEP_QUEUE] as const;
+/** Its own queue: only processes with BACKUP_SCHEDULE set run a worker for it (see QueueWorkers). */
+export const BACKUP_QUEUE = 'backup';
+export const QUEUE_NAMES = [MAIL_QUEUE, SWEEP_QUEUE, BACKUP_QUEUE] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -22,6 +24,8 @@ export interface JobPayloads {
   'mail.reconcile': Record<string, never>;
   /** Relayed outbox records older than a week are deleted. */
   'outbox.prune': Record<string, never>;
+  /** An encrypted online backup into BACKUP_DIR (BACKUP_SCHEDULE), then pruning to BACKUP_KEEP. */
+  'backup.run': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -32,14 +36,16 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'retention.sweep': SWEEP_QUEUE,
   'mail.reconcile': SWEEP_QUEUE,
   'outbox.prune': SWEEP_QUEUE,
+  'backup.run': BACKUP_QUEUE,
 };
 
 /**
  * The periodic jobs, in the order a full sweep runs them (the reconcile after the jobs that
  * schedule mail). One BullMQ job scheduler each, shared by every instance, so each runs once per
- * period whatever the number of processes.
+ * period whatever the number of processes. `backup.run` is periodic too, but on its own
+ * schedule (BACKUP_SCHEDULE, a cron pattern) and queue, and not part of a full sweep.
  */
-export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send'>; everyMs: number }[] = [
+export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run'>; everyMs: number }[] = [
   { name: 'sla.sweep', everyMs: 60_000 },
   { name: 'councils.reminders', everyMs: 60_000 },
   { name: 'retention.sweep', everyMs: 60 * 60_000 },

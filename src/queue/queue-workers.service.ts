@@ -5,7 +5,7 @@ import { withTimeout } from '../common/timeout';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { JobRegistry } from './job-registry';
-import { MAIL_QUEUE, PERIODIC_JOBS, SWEEP_QUEUE } from './jobs';
+import { BACKUP_QUEUE, MAIL_QUEUE, PERIODIC_JOBS, SWEEP_QUEUE } from './jobs';
 import { bullConnection, QueueService, quietErrors, REDIS_CALL_TIMEOUT_MS } from './queue.service';
 
 /** Active jobs get this long to finish on shutdown; then workers are closed by force. */
@@ -40,6 +40,11 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     // Mail jobs take milliseconds; a short lock lets a crashed worker's jobs come back quickly.
     this.start(MAIL_QUEUE, 10, 10_000);
     this.start(SWEEP_QUEUE, 1, 60_000);
+    // Only where BACKUP_SCHEDULE is set: a backup is written by the process that runs it, to its
+    // BACKUP_DIR. On SQLite that is a process on the machine holding the database file (it opens
+    // the file itself); on PostgreSQL, the machine whose disk should hold the backups. Other
+    // processes neither schedule nor take the job, so it cannot land where the data is not.
+    if (this.config.backup.schedule) this.start(BACKUP_QUEUE, 1, 60_000);
     void this.ensureScheduler();
   }
 
@@ -83,6 +88,16 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       for (const { name, everyMs } of PERIODIC_JOBS) {
         await withTimeout(
           this.queues.queue(SWEEP_QUEUE).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } }),
+          REDIS_CALL_TIMEOUT_MS,
+          'upsertJobScheduler',
+        );
+      }
+      const backup = this.config.backup.schedule;
+      if (backup) {
+        await withTimeout(
+          this.queues
+            .queue(BACKUP_QUEUE)
+            .upsertJobScheduler('backup.run', { pattern: backup, tz: this.config.timeZone }, { name: 'backup.run', data: {}, opts: { attempts: 1, removeOnComplete: 30, removeOnFail: 30 } }),
           REDIS_CALL_TIMEOUT_MS,
           'upsertJobScheduler',
         );

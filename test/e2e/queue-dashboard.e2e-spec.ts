@@ -39,7 +39,7 @@ describe('queue dashboard is read-only (issue 11, item 9)', () => {
     const api = await t.http().get('/admin/queues/api/queues').set('cookie', session.header());
     expect(api.status).toBe(200);
     const queues = api.body.queues as { name: string; readOnlyMode: boolean }[];
-    expect(queues.map((q) => q.name).sort()).toEqual(['mail', 'sweep']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['backup', 'mail', 'sweep']);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
   });
 

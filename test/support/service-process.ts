@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -14,8 +14,9 @@ export class EntryProcess {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(entry: string, args: string[], env: Record<string, string | undefined>) {
-    this.proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+  /** `entry` is a source file (run through ts-node), or with `built` a file of dist/ (run by node alone). */
+  constructor(entry: string, args: string[], env: Record<string, string | undefined>, opts: { built?: boolean } = {}) {
+    this.proc = spawn(process.execPath, [...(opts.built ? [] : ['-r', 'ts-node/register/transpile-only']), entry, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,4 +44,17 @@ export class EntryProcess {
     if (this.running) this.proc.kill(signal);
     await this.exited;
   }
+}
+
+let built = false;
+
+/**
+ * Builds dist/ as `npm start` does (`nest build`), once per test run, for tests that start the
+ * built service rather than the sources.
+ */
+export function buildService(): void {
+  if (built) return;
+  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (res.status !== 0) throw new Error(`nest build failed: ${res.stderr || res.stdout || res.error?.message}`);
+  built = true;
 }

@@ -202,4 +202,28 @@ describe('configuration (DESIGN §5)', () => {
     expect(loadConfig({ DATA_DIR: dir, LOG_FORMAT: 'pretty' }, false).logPretty).toBe(true);
     expect(() => loadConfig({ DATA_DIR: dir, LOG_FORMAT: 'fancy' })).toThrow(/LOG_FORMAT must be "auto", "json" or "pretty", got "fancy"/);
   });
+  describe('backups (issue 14, item 3)', () => {
+    it('defaults to DATA_DIR/backups, seven kept, no schedule', () => {
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).backup).toEqual({ dir: join(resolve(dir), 'backups'), keep: 7, schedule: null });
+    });
+
+    it('takes BACKUP_DIR, BACKUP_KEEP and a schedule (off, daily, hourly or a cron pattern)', () => {
+      const c = loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, BACKUP_DIR: join(dir, 'elsewhere'), BACKUP_KEEP: '30', BACKUP_SCHEDULE: 'daily' });
+      expect(c.backup).toEqual({ dir: join(resolve(dir), 'elsewhere'), keep: 30, schedule: '30 2 * * *' });
+      const at = (s: string) => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, BACKUP_SCHEDULE: s }).backup.schedule;
+      expect(at('off')).toBeNull();
+      expect(at('hourly')).toBe('0 * * * *');
+      expect(at(' 15  3 * * 1-5 ')).toBe('15 3 * * 1-5');
+      expect(at('*/30 1,13 * * *')).toBe('*/30 1,13 * * *');
+    });
+
+    it.each([
+      ['BACKUP_KEEP', '0', 'Invalid configuration: BACKUP_KEEP must be between 1 and 1000, got 0'],
+      ['BACKUP_KEEP', 'all', 'Invalid configuration: BACKUP_KEEP must be a whole number between 1 and 1000, got "all"'],
+      ['BACKUP_SCHEDULE', 'weekly', 'Invalid configuration: BACKUP_SCHEDULE must be off, daily, hourly or a five-field cron pattern such as "30 2 * * *", got "weekly"'],
+      ['BACKUP_SCHEDULE', '0 3 * *', 'Invalid configuration: BACKUP_SCHEDULE must be off, daily, hourly or a five-field cron pattern such as "30 2 * * *", got "0 3 * *"'],
+    ])('refuses %s=%s with one line', (name, value, message) => {
+      expect(() => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, [name]: value })).toThrow(message);
+    });
+  });
 });

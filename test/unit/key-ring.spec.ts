@@ -66,6 +66,19 @@ describe('key ring (issue 11, item 11)', () => {
     expect(CIPHER_PURPOSES).toContain('key-wrap');
   });
 
+  it('gives each backup file its own key id; the id and check value find the secret again, also as APP_SECRET_PREVIOUS', () => {
+    const a = new KeyRing([A]);
+    const one = a.newFileKey('backup');
+    const two = a.newFileKey('backup');
+    expect(one.kid).not.toBe(two.kid);
+    expect(one.key.equals(two.key)).toBe(true);
+    expect(a.fileKey('backup', one.kid, one.checkValue)!.equals(one.key)).toBe(true);
+    expect(new KeyRing([B, A]).fileKey('backup', one.kid, one.checkValue)!.equals(one.key)).toBe(true);
+    expect(new KeyRing([B]).fileKey('backup', one.kid, one.checkValue)).toBeNull();
+    expect(a.fileKey('backup', two.kid, one.checkValue)).toBeNull();
+    expect(one.key.equals(a.derivedKey('contact', 0))).toBe(false);
+  });
+
   it('keeps the tracking-code key across secrets: stored wrapped, equal to the key earlier versions derived', () => {
     const first = loaded([A]);
     const key = first.ring.dataKey('tracking-code').current;
