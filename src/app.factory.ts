@@ -9,6 +9,7 @@ import { MAX_BODY_DEPTH, nestedDeeperThan } from './common/body-shape';
 import { AppConfig } from './config/app-config';
 import { registerWebPlugins } from './web/web-plugins';
 import { requestId } from './logging/logging';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Largest JSON body accepted; a complaint with every field filled fits well within it. */
 export const BODY_LIMIT = 64 * 1024;
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useGlobalPipes(createValidationPipe());
   await app.register(helmet, { contentSecurityPolicy: false, referrerPolicy: { policy: 'no-referrer' } });
   await registerWebPlugins(app, config);
+  app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
   // Every body (JSON and form alike) is checked for depth after parsing and before any pipe:
   // class-transformer and class-validator recurse and would overflow the stack on a deep one.
   app.getHttpAdapter().getInstance().addHook('preValidation', async (req, reply) => {

@@ -43,6 +43,8 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   /** Earlier secrets, still read for decryption until `npm run rotate-keys` has re-encrypted everything. */
   appSecretPrevious: string[];
+  /** A second listener on 127.0.0.1 serving /metrics without a login; null: off (admins' tokens on the main port only). */
+  metricsPort: number | null;
 }
 
 export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
@@ -219,5 +221,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // At most the absolute session lifetime (12 hours).
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
     appSecretPrevious: previousSecrets(env, appSecret),
+    metricsPort: env.METRICS_PORT === undefined || env.METRICS_PORT.trim() === '' ? null : int(env, 'METRICS_PORT', 0, 1, 65535),
   };
 }
