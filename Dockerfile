@@ -46,4 +46,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Heap sized for a small host (the same flags as `npm start`; BENCHMARKS.md has the figures).
 # The worker container overrides this with dist/worker.js and the same flags.
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "dist/main.js"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=8", "dist/main.js"]

@@ -118,9 +118,17 @@ async function startService(dbFile: string, port: number, queuePrefix: string, e
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', () => undefined);
+  let tail = '';
+  child.stderr?.on('data', (d) => (tail = (tail + String(d)).slice(-2000)));
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) print(`!! the service exited during the run (code ${code}, signal ${signal}): ${tail.trim() || '(nothing on stderr)'}`);
+  });
   await waitHttp(`http://127.0.0.1:${port}/health`, child);
   return child;
 }
+
+/** Processes stop() ended on purpose; any other exit of the service is reported with its stderr. */
+const stopping = new WeakSet<ChildProcess>();
 
 /** `npm run worker` on the same database and queue prefix (the API then runs with WORKER=off). */
 async function startWorker(dbFile: string, queuePrefix: string, nodeArgs = startFlags()): Promise<ChildProcess> {
@@ -161,6 +169,7 @@ function serviceEnv(dbFile: string, port: number, queuePrefix: string, extraEnv:
 }
 
 async function stop(child: ChildProcess): Promise<void> {
+  stopping.add(child);
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
