@@ -4,6 +4,7 @@ import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readF
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '../support/queue-redis';
+import { usePostgres } from '../support/test-app';
 import { sleep } from '../support/smtp';
 
 const ROOT = join(__dirname, '..', '..');
@@ -45,7 +46,8 @@ function run(argv: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}):\n${(r.stderr ?? '').slice(-3000)}\n${(r.stdout ?? '').slice(-2000)}`);
 }
 
-describe('the production image steps, run outside Docker', () => {
+// The image's steps do not depend on the database: run once, in the SQLite pass (npm test).
+(usePostgres ? describe.skip : describe)('the production image steps, run outside Docker', () => {
   let work: string;
   let app: string;
   let data: string;
