@@ -6,7 +6,18 @@ export interface MailSendCount {
   audience: string;
   step: string;
   state: string;
+  /** The class of the last SMTP failure (rejected, tempfail, connection), `none` without one. */
+  errorClass: string;
   count: number;
+}
+
+const MAIL_ERROR_CLASSES = ['rejected', 'tempfail', 'connection'];
+
+/** `550 rejected` → `rejected`: the summary the sender stores is a code and a class, never the server's text. */
+export function mailErrorClass(lastError: string | null): string {
+  if (!lastError) return 'none';
+  const cls = lastError.trim().split(/\s+/).pop() ?? '';
+  return MAIL_ERROR_CLASSES.includes(cls) ? cls : 'other';
 }
 
 /** The figures /metrics reads from the database: the same in every process, whichever did the work. */
@@ -24,12 +35,21 @@ export class MetricsRepository {
   }
 
   async mailSends(): Promise<MailSendCount[]> {
-    const rows = await queryRows<{ audience: string; step: string; state: string; n: number | string }>(
+    const rows = await queryRows<{ audience: string; step: string; state: string; last_error: string | null; n: number | string }>(
       this.db.manager,
-      'SELECT audience, step, state, COUNT(*) AS n FROM mail_sends GROUP BY audience, step, state',
+      'SELECT audience, step, state, last_error, COUNT(*) AS n FROM mail_sends GROUP BY audience, step, state, last_error',
       [],
     );
-    return rows.map((r) => ({ audience: r.audience, step: r.step, state: r.state, count: Number(r.n) }));
+    // Several summaries (`550 rejected`, `NO_RECIPIENTS rejected`) share a class: one series each.
+    const byKey = new Map<string, MailSendCount>();
+    for (const r of rows) {
+      const errorClass = mailErrorClass(r.last_error);
+      const key = [r.audience, r.step, r.state, errorClass].join('\0');
+      const seen = byKey.get(key);
+      if (seen) seen.count += Number(r.n);
+      else byKey.set(key, { audience: r.audience, step: r.step, state: r.state, errorClass, count: Number(r.n) });
+    }
+    return [...byKey.values()];
   }
 
   /** Escalations by response state; `overdue` are the SLA breaches still unanswered. */

@@ -65,9 +65,14 @@ export class MetricsService {
     gauge('kpac_outbox_oldest_age_seconds', 'Age of the oldest job still in the outbox (0 when empty)', [], (g, f) =>
       g.set(!f.outbox ? NaN : f.outbox.oldestCreatedAt === null ? 0 : Math.max(0, (this.clock.now().getTime() - f.outbox.oldestCreatedAt) / 1000)),
     );
-    gauge('kpac_mail_sends', 'Mails by audience, step and state (sent, failed, pending, sending, cancelled)', ['audience', 'step', 'state'], (g, f) => {
-      for (const m of f.mail ?? []) g.set({ audience: m.audience, step: m.step, state: m.state }, m.count);
-    });
+    gauge(
+      'kpac_mail_sends',
+      'Mails by audience, step, state (sent, failed, pending, sending, cancelled) and class of the last SMTP failure',
+      ['audience', 'step', 'state', 'error_class'],
+      (g, f) => {
+        for (const m of f.mail ?? []) g.set({ audience: m.audience, step: m.step, state: m.state, error_class: m.errorClass }, m.count);
+      },
+    );
     gauge('kpac_escalations', 'Escalations by response state', ['response_state'], (g, f) => {
       for (const [state, n] of Object.entries(f.escalations ?? {})) g.set({ response_state: state }, n);
     });

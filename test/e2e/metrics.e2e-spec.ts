@@ -90,7 +90,15 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'kpac_outbox_unrelayed')).toBeGreaterThanOrEqual(0);
     expect(text).toMatch(/^kpac_queue_jobs\{queue="[\w.-]+",state="waiting"\} \d+$/m);
     // The initial mail went out; the facility audience has it as sent.
-    await waitUntil(async () => sample(await scrape(), 'kpac_mail_sends{audience="facility",step="initial",state="sent"}') === 1);
+    await waitUntil(async () => sample(await scrape(), 'kpac_mail_sends{audience="facility",step="initial",state="sent",error_class="none"}') === 1);
+    // A facility whose server refuses the address: failed, by class, never the server's text.
+    smtp.rejectRecipients.add('refuses@dushanbe.test');
+    smtp.rejectText = 'No such user refuses@dushanbe.test here';
+    const refusing = await seedFacility(t, 'DSH', { contactEmails: ['refuses@dushanbe.test'] });
+    const other = await givenComplaint(t, 'DSH');
+    await t.http().post(`/api/v1/complaints/${other.id}/escalations`).set(bearer(member.token)).send({ facilityId: refusing.id, summary: 'Clients wait outside for two hours.' }).expect(202);
+    await waitUntil(async () => sample(await scrape(), 'kpac_mail_sends{audience="facility",step="initial",state="failed",error_class="rejected"}') === 1);
+    expect(await scrape()).not.toContain('No such user');
     // No backup directory yet: infinitely old, so an age alert fires.
     expect(sample(text, 'kpac_backup_age_seconds')).toBe(Infinity);
 
