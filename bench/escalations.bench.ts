@@ -11,6 +11,7 @@
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
+import { startFlags } from './node-flags';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -110,7 +111,7 @@ async function endToEnd(count: number, workerProcess: boolean): Promise<{ second
   try {
     if (workerProcess) {
       // `npm run worker` on the same database and queue prefix, as a second process would run in production.
-      worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'worker.js')], {
+      worker = spawn(process.execPath, [...startFlags(), join(__dirname, '..', 'dist', 'worker.js')], {
         env: {
           ...process.env,
           NODE_ENV: 'production',

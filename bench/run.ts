@@ -9,7 +9,8 @@
  *     vs the same figures computed by plain SQL on the same file;
  *  3. intake p99 alone and while a statistics query runs in a loop beside it;
  *  4. escalations (bench/escalations.bench.ts) vs raw nodemailer → smtp-server;
- *  5. resident memory of the service at rest and under intake load.
+ *  5. resident memory of the service at rest and under intake load: with the heap flags `npm start`
+ *     uses (the default), as API (WORKER=off) + `npm run worker`, and with V8's own defaults.
  *
  *   npm run bench -- [--complaints 1000000] [--database ./data/bench-1m.sqlite] [--duration 10]
  *
@@ -25,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { addDays, dateInZone } from '../src/common/dates';
 import { restrictFileCreation } from '../src/common/private-files';
+import { startFlags } from './node-flags';
 import { dropRedisPrefix } from './redis-keys';
 import { benchLogin, fetchPost } from './staff-login';
 
@@ -109,33 +111,65 @@ async function waitHttp(url: string, child: ChildProcess, seconds = 120): Promis
 }
 
 /** The compiled service (`npm run build`), run as its own process the way production runs it. */
-async function startService(dbFile: string, port: number, queuePrefix: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+async function startService(dbFile: string, port: number, queuePrefix: string, extraEnv: Record<string, string> = {}, nodeArgs = startFlags()): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${dbFile}`,
-      DATA_DIR: join(DATA, 'bench-data'),
-      APP_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-      ADMIN_EMAIL,
-      ADMIN_PASSWORD,
-      PUBLIC_RATE_LIMIT: '0',
-      LOG_LEVEL: 'warn',
-      QUEUE_PREFIX: queuePrefix,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      ...extraEnv,
-    },
+    env: serviceEnv(dbFile, port, queuePrefix, extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', () => undefined);
+  let tail = '';
+  child.stderr?.on('data', (d) => (tail = (tail + String(d)).slice(-2000)));
+  child.once('exit', (code, signal) => {
+    if (!stopping.has(child)) print(`!! the service exited during the run (code ${code}, signal ${signal}): ${tail.trim() || '(nothing on stderr)'}`);
+  });
   await waitHttp(`http://127.0.0.1:${port}/health`, child);
   return child;
 }
 
+/** Processes stop() ended on purpose; any other exit of the service is reported with its stderr. */
+const stopping = new WeakSet<ChildProcess>();
+
+/** `npm run worker` on the same database and queue prefix (the API then runs with WORKER=off). */
+async function startWorker(dbFile: string, queuePrefix: string, nodeArgs = startFlags()): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/worker.js'], {
+    cwd: ROOT,
+    env: serviceEnv(dbFile, 3901, queuePrefix, { LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let seen = '';
+  child.stderr?.on('data', () => undefined);
+  await new Promise<void>((res, rej) => {
+    child.stdout?.on('data', (d) => {
+      if (seen.length < 100_000) seen += String(d);
+      if (seen.includes('KPAC worker running')) res();
+    });
+    child.once('exit', (c) => rej(new Error(`worker exited ${c}`)));
+  });
+  return child;
+}
+
+function serviceEnv(dbFile: string, port: number, queuePrefix: string, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${dbFile}`,
+    DATA_DIR: join(DATA, 'bench-data'),
+    APP_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    PUBLIC_RATE_LIMIT: '0',
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: queuePrefix,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...extraEnv,
+  };
+}
+
 async function stop(child: ChildProcess): Promise<void> {
+  stopping.add(child);
   if (child.exitCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -150,6 +184,7 @@ interface LoadResult {
   errors: number;
   non2xx: number;
   maxRssMb?: number;
+  workerMaxRssMb?: number;
 }
 
 const INTAKE_BODY = (cityId: number) =>
@@ -163,9 +198,15 @@ const INTAKE_BODY = (cityId: number) =>
     consents: { mayContact: false, discloseIdentityToFacility: false },
   });
 
-async function intakeLoad(url: string, cityId: number, seconds: number, pid?: number): Promise<LoadResult> {
+async function intakeLoad(url: string, cityId: number, seconds: number, pid?: number, workerPid?: number): Promise<LoadResult> {
   let maxRss = pid ? rssMb(pid) : NaN;
-  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid))), 250) : null;
+  let workerMax = workerPid ? rssMb(workerPid) : NaN;
+  const sampler = pid
+    ? setInterval(() => {
+        maxRss = Math.max(maxRss, rssMb(pid));
+        if (workerPid) workerMax = Math.max(workerMax, rssMb(workerPid));
+      }, 250)
+    : null;
   const r = await autocannon({
     url,
     method: 'POST',
@@ -175,7 +216,7 @@ async function intakeLoad(url: string, cityId: number, seconds: number, pid?: nu
     body: INTAKE_BODY(cityId),
   });
   if (sampler) clearInterval(sampler);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, maxRssMb: pid ? maxRss : undefined };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, maxRssMb: pid ? maxRss : undefined, workerMaxRssMb: workerPid ? workerMax : undefined };
 }
 
 async function timeRequests(n: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
@@ -212,13 +253,17 @@ async function main(): Promise<void> {
   if (opts.only.has('intake')) {
     const url = 'http://127.0.0.1:3901/api/v1/public/complaints';
     const cityId = 1;
-    const serviceRun = async (file: string, nodeOptions = '') => {
-      const service = await startService(join(scratch, file), 3901, queuePrefix, nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
+    const serviceRun = async (file: string, run: { nodeArgs?: string[]; separateWorker?: boolean } = {}) => {
+      const db = join(scratch, file);
+      const service = await startService(db, 3901, queuePrefix, run.separateWorker ? { WORKER: 'off' } : {}, run.nodeArgs);
+      const worker = run.separateWorker ? await startWorker(db, queuePrefix, run.nodeArgs) : null;
       const restRss = rssMb(service.pid!);
+      const workerRestRss = worker ? rssMb(worker.pid!) : undefined;
       await intakeLoad(url, cityId, 2); // warm-up
-      const r = await intakeLoad(url, cityId, opts.duration, service.pid);
+      const r = await intakeLoad(url, cityId, opts.duration, service.pid, worker?.pid);
+      if (worker) await stop(worker);
       await stop(service);
-      return { ...r, restRssMb: restRss };
+      return { ...r, restRssMb: restRss, workerRestRssMb: workerRestRss };
     };
     const rawRun = async (file: string) => {
       const raw = tsNode('bench/raw-intake-server.ts', ['3902', join(scratch, file)], {});
@@ -233,22 +278,28 @@ async function main(): Promise<void> {
     };
     // Alternating rounds, so that a slow minute on a shared machine hits both sides.
     const rounds: { app: LoadResult & { restRssMb: number }; raw: LoadResult }[] = [];
+    const flags = startFlags();
     for (let round = 1; round <= 2; round++) rounds.push({ app: await serviceRun(`intake-${round}.sqlite`), raw: await rawRun(`raw-${round}.sqlite`) });
-    const capped = await serviceRun('intake-capped.sqlite', '--max-old-space-size=256');
+    const split = await serviceRun('intake-split.sqlite', { separateWorker: true });
+    const v8Defaults = await serviceRun('intake-v8-defaults.sqlite', { nodeArgs: [] });
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const appRps = mean(rounds.map((r) => r.app.rps));
     const rawRps = mean(rounds.map((r) => r.raw.rps));
-    results.intake = { rounds, capped, ratio: appRps / rawRps };
+    results.intake = { flags, rounds, split, v8Defaults, ratio: appRps / rawRps };
     print();
-    print(`## Public intake, 50 connections, fresh SQLite database (${opts.duration} s per run)`);
+    print(`## Public intake, 50 connections, fresh SQLite database (${opts.duration} s per run; node ${flags.join(' ') || '(no flags)'} as npm start)`);
     for (const [n, r] of rounds.entries()) {
       print(`round ${n + 1} service  : ${r.app.rps.toFixed(0)} req/s, p50 ${r.app.p50} ms, p99 ${r.app.p99} ms, errors ${r.app.errors}, non-2xx ${r.app.non2xx}, RSS at rest ${r.app.restRssMb} MB, max ${r.app.maxRssMb} MB`);
       print(`round ${n + 1} raw http : ${r.raw.rps.toFixed(0)} req/s, p50 ${r.raw.p50} ms, p99 ${r.raw.p99} ms, errors ${r.raw.errors}, non-2xx ${r.raw.non2xx}`);
     }
     print(`mean: service ${appRps.toFixed(0)} req/s vs raw ${rawRps.toFixed(0)} req/s, ratio ${(appRps / rawRps).toFixed(2)}`);
     print(
-      `service with NODE_OPTIONS=--max-old-space-size=256: ${capped.rps.toFixed(0)} req/s, p50 ${capped.p50} ms, p99 ${capped.p99} ms, RSS at rest ${capped.restRssMb} MB, max ${capped.maxRssMb} MB`,
+      `API (WORKER=off) + npm run worker: ${split.rps.toFixed(0)} req/s, p50 ${split.p50} ms, p99 ${split.p99} ms; API RSS at rest ${split.restRssMb} MB, max ${split.maxRssMb} MB; worker RSS at rest ${split.workerRestRssMb} MB, max ${split.workerMaxRssMb} MB`,
     );
+    print(
+      `service with V8's default heap (no flags): ${v8Defaults.rps.toFixed(0)} req/s, p50 ${v8Defaults.p50} ms, p99 ${v8Defaults.p99} ms, RSS at rest ${v8Defaults.restRssMb} MB, max ${v8Defaults.maxRssMb} MB`,
+    );
+    print(`heap flags vs V8 defaults: throughput ${((appRps / v8Defaults.rps - 1) * 100).toFixed(1)} %, peak RSS ${Math.max(...rounds.map((r) => r.app.maxRssMb ?? 0))} vs ${v8Defaults.maxRssMb} MB`);
   }
 
   // 2. The big database.

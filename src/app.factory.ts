@@ -11,6 +11,7 @@ import { MAX_BODY_DEPTH, nestedDeeperThan } from './common/body-shape';
 import { AppConfig } from './config/app-config';
 import { registerWebPlugins } from './web/web-plugins';
 import { requestId } from './logging/logging';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Largest JSON body accepted; a complaint with every field filled fits well within it. */
 export const BODY_LIMIT = 64 * 1024;
@@ -43,6 +44,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // little CPU per response, gzip for the rest; bodies under 1 KB are not worth it.
   await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } });
   await registerWebPlugins(app, config);
+  app.get(MetricsService).instrument(app.getHttpAdapter().getInstance());
   // Every body (JSON and form alike) is checked for depth after parsing and before any pipe:
   // class-transformer and class-validator recurse and would overflow the stack on a deep one.
   app.getHttpAdapter().getInstance().addHook('preValidation', async (req, reply) => {

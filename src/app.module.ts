@@ -24,6 +24,7 @@ import { WebModule } from './web/web.module';
 import { EscalationsModule } from './escalations/escalations.module';
 import { KeysModule } from './keys/keys.module';
 import { BackupModule } from './backup/backup.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -61,6 +62,7 @@ export class AppModule {
         WebModule,
         EscalationsModule,
         BackupModule,
+        MetricsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

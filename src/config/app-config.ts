@@ -46,6 +46,8 @@ export interface AppConfig {
   /** Earlier secrets, still read for decryption until `npm run rotate-keys` has re-encrypted everything. */
   appSecretPrevious: string[];
   backup: BackupConfig;
+  /** A second listener on 127.0.0.1 serving /metrics without a login; null: off (admins' tokens on the main port only). */
+  metricsPort: number | null;
 }
 
 export interface BackupConfig {
@@ -257,5 +259,6 @@ export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(p
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
     appSecretPrevious: previousSecrets(env, appSecret),
     backup: backupConfig(env, dataDir),
+    metricsPort: env.METRICS_PORT === undefined || env.METRICS_PORT.trim() === '' ? null : int(env, 'METRICS_PORT', 0, 1, 65535),
   };
 }

@@ -163,6 +163,8 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     'GET /api/v1/stats/councils': { method: 'get', path: (s) => `/api/v1/stats/councils?${s === 'own' ? '' : `city=${ids.otherCity}`}`, admin: same(200), member: [200, 403], facility: same(403) },
     'GET /api/v1/exports/complaints.csv': { method: 'get', path: () => '/api/v1/exports/complaints.csv', admin: same(200), member: same(403), facility: same(403) },
     'GET /api/v1/exports/react.csv': { method: 'get', path: () => '/api/v1/exports/react.csv', admin: same(200), member: same(403), facility: same(403) },
+    // Prometheus figures on the main port: admins only (METRICS_PORT serves them on loopback instead).
+    'GET /metrics': { method: 'get', path: () => '/metrics', admin: same(200), member: same(403), facility: same(403) },
   };
 
   /** What each caller should get. */

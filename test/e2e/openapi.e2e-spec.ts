@@ -364,6 +364,9 @@ describe('OpenAPI contract (HTTP)', () => {
     await call('get', '/api/v1/exports/react.csv', 200, { token: admin });
     await call('get', '/api/v1/exports/react.csv', 403, { token: tokens.member });
     await call('get', '/health', 200);
+    await call('get', '/metrics', 200, { token: admin });
+    await call('get', '/metrics', 403, { token: tokens.member });
+    await call('get', '/metrics', 401);
   });
 
   it('answers logout as documented, and the token is dead after it', async () => {

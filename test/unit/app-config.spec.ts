@@ -73,6 +73,9 @@ describe('configuration (DESIGN §5)', () => {
     ['APP_SECRET_PREVIOUS', 'short'],
     ['APP_SECRET_PREVIOUS', `${'y'.repeat(40)},`],
     ['WORKER', 'sometimes'],
+    ['METRICS_PORT', '0'],
+    ['METRICS_PORT', '70000'],
+    ['METRICS_PORT', 'ninety'],
   ])('a bad %s (%s) stops start-up with one line naming it', (name, value) => {
     let error: unknown;
     try {
@@ -225,5 +228,11 @@ describe('configuration (DESIGN §5)', () => {
     ])('refuses %s=%s with one line', (name, value, message) => {
       expect(() => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, [name]: value })).toThrow(message);
     });
+  });
+
+  it('serves metrics on a separate port only when METRICS_PORT is set', () => {
+    expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).metricsPort).toBeNull();
+    expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, METRICS_PORT: '' }).metricsPort).toBeNull();
+    expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
   });
 });
