@@ -13,7 +13,7 @@ import { postgresDump } from './postgres-dump';
 import { fileChunks, SnapshotFacts, sqliteFacts, sqliteSnapshot } from './sqlite-snapshot';
 
 /** `kpac-<UTC time>-<random>.kpacbak`: names sort by time. */
-const BACKUP_NAME = /^kpac-\d{8}T\d{9}Z-[0-9a-f]{6}\.kpacbak$/;
+export const BACKUP_NAME = /^kpac-\d{8}T\d{9}Z-[0-9a-f]{6}\.kpacbak$/;
 /** What a backup killed half-way leaves: its plain snapshot, its unfinished file. */
 const LEFTOVER = /^(\.kpac-.*\.snapshot|kpac-.*\.kpacbak\.partial)$/;
 /** A leftover untouched this long belongs to no running backup (one is done with its files in minutes). */

@@ -15,7 +15,7 @@ export interface ErrorPages {
 }
 
 /** Paths that are always JSON, whatever the client accepts. */
-const JSON_PATHS = /^\/(api|health)(\/|$|\?)|^\/admin\/queues\/api(\/|$|\?)/;
+const JSON_PATHS = /^\/(api|health|metrics)(\/|$|\?)|^\/admin\/queues\/api(\/|$|\?)/;
 
 /** A browser on a page path: not the API, and not a client that asks for JSON (or sends it). */
 export function isPageRequest(req: FastifyRequest): boolean {

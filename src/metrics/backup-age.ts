@@ -1,15 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppConfig } from '../config/app-config';
-
-/**
- * Where backups are written. BACKUP_DIR belongs to the backup feature's settings; until the
- * configuration carries it, its default (`<DATA_DIR>/backups`) is computed here, in one place.
- */
-export function backupDirectory(config: AppConfig): string {
-  const configured = (config as AppConfig & { backupDir?: string | null }).backupDir;
-  return configured || join(config.dataDir, 'backups');
-}
+import { BACKUP_NAME } from '../backup/backup.service';
 
 /**
  * Seconds since the newest file in the backup directory was written; +Inf when there is none (or
@@ -24,8 +15,8 @@ export function backupAgeSeconds(dir: string, nowMs: number): number {
     return Infinity;
   }
   for (const name of names) {
-    // Dot files and unfinished writes are not backups.
-    if (name.startsWith('.') || /\.(tmp|part|partial)$/.test(name)) continue;
+    // Only finished backups count (not their .json notes, leftovers or unfinished writes).
+    if (!BACKUP_NAME.test(name)) continue;
     try {
       const s = statSync(join(dir, name));
       if (s.isFile()) newest = Math.max(newest, s.mtimeMs);

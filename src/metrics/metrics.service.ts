@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { QueueService } from '../queue/queue.service';
-import { backupAgeSeconds, backupDirectory } from './backup-age';
+import { backupAgeSeconds } from './backup-age';
 import { MailSendCount, MetricsRepository } from './metrics.repository';
 
 interface Figures {
@@ -81,7 +81,7 @@ export class MetricsService {
       for (const [queue, counts] of Object.entries(f.jobs ?? {})) for (const [state, n] of Object.entries(counts)) g.set({ queue, state }, n);
     });
     gauge('kpac_backup_age_seconds', 'Seconds since the newest file in the backup directory was written; +Inf when there is none', [], (g) =>
-      g.set(backupAgeSeconds(backupDirectory(this.config), Date.now())),
+      g.set(backupAgeSeconds(this.config.backup.dir, Date.now())),
     );
   }
 

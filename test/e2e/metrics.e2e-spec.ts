@@ -109,15 +109,16 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'kpac_sla_breaches')).toBe(1);
     expect(sample(text, 'kpac_escalations{response_state="overdue"}')).toBe(1);
 
-    // A backup written two hours ago (the newest file counts; dot files and unfinished ones do not).
-    const dir = join(t.config.dataDir, 'backups');
+    // A backup written two hours ago (the newest backup counts; its note, leftovers and unfinished ones do not).
+    const dir = t.config.backup.dir;
     mkdirSync(dir, { recursive: true });
     const twoHoursAgo = (Date.now() - 2 * 3600_000) / 1000;
-    writeFileSync(join(dir, 'kpac-old.backup'), 'x');
-    utimesSync(join(dir, 'kpac-old.backup'), twoHoursAgo - 86400, twoHoursAgo - 86400);
-    writeFileSync(join(dir, 'kpac-new.backup'), 'x');
-    utimesSync(join(dir, 'kpac-new.backup'), twoHoursAgo, twoHoursAgo);
-    writeFileSync(join(dir, 'kpac-next.backup.tmp'), 'x');
+    writeFileSync(join(dir, 'kpac-20261201T000000000Z-aaaaaa.kpacbak'), 'x');
+    utimesSync(join(dir, 'kpac-20261201T000000000Z-aaaaaa.kpacbak'), twoHoursAgo - 86400, twoHoursAgo - 86400);
+    writeFileSync(join(dir, 'kpac-20261202T000000000Z-bbbbbb.kpacbak'), 'x');
+    utimesSync(join(dir, 'kpac-20261202T000000000Z-bbbbbb.kpacbak'), twoHoursAgo, twoHoursAgo);
+    writeFileSync(join(dir, 'kpac-20261203T000000000Z-cccccc.kpacbak.partial'), 'x');
+    writeFileSync(join(dir, 'kpac-20261202T000000000Z-bbbbbb.kpacbak.json'), '{}');
     const age = sample(await scrape(), 'kpac_backup_age_seconds')!;
     expect(age).toBeGreaterThan(7100);
     expect(age).toBeLessThan(7300);
