@@ -167,7 +167,7 @@ const SWEEP_EVERY_SECONDS = 4;
     try {
       // A scheduler's job is named by its slot (repeat:<scheduler>:<ms>); it may start late behind
       // the other periodic jobs, so the slots, not the start times, show one run per period.
-      const slotOf = (id: string) => Number(/^repeat:sla\.sweep:(\d+)$/.exec(id)?.[1] ?? NaN);
+      const slotOf = (id: string) => Number(/^repeat:[^:]+:(\d+)$/.exec(id)?.[1] ?? NaN);
       const jobs = (await queue.getJobs(['completed', 'failed'], 0, -1)).filter((j) => j.name === 'sla.sweep' && j.processedOn! >= sweepsFrom && j.processedOn! <= sweepsTo);
       const slots = jobs.map((j) => slotOf(j.id!)).sort((a, b) => a - b);
       expect(slots.every((t) => Number.isFinite(t))).toBe(true);
