@@ -9,17 +9,16 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { DataSource } from 'typeorm';
 import { quarterInZone } from '../src/common/dates';
 import { restrictFileCreation } from '../src/common/private-files';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/startup-lock';
 
 async function main(): Promise<void> {
   restrictFileCreation();
   const port = Number(process.argv[2]);
   const file = process.argv[3];
-  const ds = new DataSource(dataSourceOptions({ type: 'sqlite', path: file }));
-  await ds.initialize();
+  const ds = await openDataSource(dataSourceOptions({ type: 'sqlite', path: file }));
   await ds.query('PRAGMA synchronous = FULL');
   await ds.query('PRAGMA foreign_keys = ON');
   // The reference data the service seeds on start (complaints need an existing city).

@@ -11,7 +11,6 @@
  */
 import 'reflect-metadata';
 import { SingleBar, Presets } from 'cli-progress';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { restrictFileCreation } from '../src/common/private-files';
 import { addMonths, addDays, dateInZone } from '../src/common/dates';
@@ -35,6 +34,7 @@ import { Complaint } from '../src/complaints/complaint.entity';
 import { CONSTITUENCIES, TERM_END_REASONS } from '../src/councils/council.constants';
 import { SEED_CITIES } from '../src/councils/reference-data.service';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { openDataSource } from '../src/database/startup-lock';
 import { ResponseState } from '../src/escalations/escalation.constants';
 import { paramList, toDialect } from '../src/database/sql-dialect';
 import { FacilityType, Language } from '../src/facilities/facility.constants';
@@ -212,9 +212,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const config = loadConfig({ ...process.env, DATABASE_URL: opts.database });
   const tz = config.timeZone;
-  const ds = new DataSource({ ...dataSourceOptions(config.database), migrationsRun: false });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  const ds = await openDataSource(dataSourceOptions(config.database));
   const sqlite = ds.options.type === 'sqlite';
   if (sqlite) {
     // A load is re-runnable, so durability per commit does not matter here; speed does.

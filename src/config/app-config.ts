@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Proxies whose X-Forwarded-For is believed: a hop count, or their addresses/CIDRs; null: none. */
   trustProxy: number | string[] | null;
   worker: 'inline' | 'off';
+  /** Period of the every-minute periodic jobs (sla.sweep, councils.reminders, mail.reconcile), in seconds. */
+  sweepEverySeconds: number;
   logLevel: string;
   /** Human-readable log lines (pino-pretty) instead of JSON: outside production with a terminal attached, unless LOG_FORMAT says. */
   logPretty: boolean;
@@ -247,6 +249,7 @@ export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(p
     publicRateLimit: int(env, 'PUBLIC_RATE_LIMIT', 30, 0, 1_000_000),
     trustProxy: trustProxy(env),
     worker,
+    sweepEverySeconds: int(env, 'SWEEP_EVERY_SECONDS', 60, 1, 3600),
     logLevel,
     logPretty: logFormat === 'pretty' || (logFormat === 'auto' && !production && terminal),
     timeZone,

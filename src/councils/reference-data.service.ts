@@ -11,7 +11,8 @@ export const SEED_CITIES = [
   { name: 'Kulob', code: 'KLB' },
 ] as const;
 
-/** Seeds the four cities and their councils (4 seats, 24-month terms) if absent; safe to run on every start. */
+/** Seeds the four cities and their councils (4 seats, 24-month terms) if absent; safe to run on every start, and
+ * by several instances starting at once (they take turns under the start-up lock). */
 @Injectable()
 export class ReferenceDataService implements OnApplicationBootstrap {
   private readonly logger = new Logger('ReferenceData');
@@ -27,7 +28,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
 
   async seed(): Promise<void> {
     let added = 0;
-    await this.db.transaction(async (uow) => {
+    await this.db.underStartupLock(() => this.db.transaction(async (uow) => {
       const em = uow.em;
       for (const c of SEED_CITIES) {
         let city = await em.findOne(City, { where: { code: c.code } });
@@ -40,7 +41,7 @@ export class ReferenceDataService implements OnApplicationBootstrap {
           await em.insert(Council, { cityId: city.id, name: `KPAC ${city.name}`, seats: 4, termMonths: 24, createdAt: this.clock.now() });
         }
       }
-    });
+    }));
     if (added) this.logger.log(`Seeded ${added} cities and their councils`);
   }
 }

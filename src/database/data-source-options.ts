@@ -11,9 +11,10 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    // Never synchronize: the schema comes from migrations, which run at start-up.
+    // Never synchronize: the schema comes from migrations, which run at start-up under a lock
+    // (openDataSource in startup-lock.ts), never from TypeORM's unlocked migrationsRun.
     synchronize: false,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     logging: false,
   };

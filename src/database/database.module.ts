@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { Database } from './database.service';
+import { openDataSource } from './startup-lock';
 
 @Global()
 @Module({
@@ -12,6 +13,7 @@ import { Database } from './database.service';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), retryAttempts: 1 }),
+      dataSourceFactory: (options) => openDataSource(options!),
     }),
   ],
   providers: [Database],

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '../common/clock';
 import { BatchedCommand, WriteCommand } from './batched-command';
+import { withStartupLock } from './startup-lock';
 import { UnitOfWork } from './unit-of-work';
 
 /** Writes nothing, but starts the write transaction (the migrations table always exists). */
@@ -36,6 +37,14 @@ export class Database {
     private readonly clock: Clock,
   ) {
     this.isSqlite = dataSource.options.type === 'sqlite';
+  }
+
+  /**
+   * For start-up seeds that check and then insert: instances starting together run them one
+   * after another (see withStartupLock), so the second finds what the first wrote.
+   */
+  underStartupLock<T>(work: () => Promise<T>): Promise<T> {
+    return withStartupLock(this.dataSource, work);
   }
 
   /** For reads; writes go through `transaction` or `command`. */

@@ -42,15 +42,16 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 /**
  * The periodic jobs, in the order a full sweep runs them (the reconcile after the jobs that
  * schedule mail). One BullMQ job scheduler each, shared by every instance, so each runs once per
- * period whatever the number of processes. `backup.run` is periodic too, but on its own
+ * period whatever the number of processes. 'sweep': every SWEEP_EVERY_SECONDS (a minute by
+ * default); 'hour': hourly. `backup.run` is periodic too, but on its own
  * schedule (BACKUP_SCHEDULE, a cron pattern) and queue, and not part of a full sweep.
  */
-export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run'>; everyMs: number }[] = [
-  { name: 'sla.sweep', everyMs: 60_000 },
-  { name: 'councils.reminders', everyMs: 60_000 },
-  { name: 'retention.sweep', everyMs: 60 * 60_000 },
-  { name: 'mail.reconcile', everyMs: 60_000 },
-  { name: 'outbox.prune', everyMs: 60 * 60_000 },
+export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run'>; every: 'sweep' | 'hour' }[] = [
+  { name: 'sla.sweep', every: 'sweep' },
+  { name: 'councils.reminders', every: 'sweep' },
+  { name: 'retention.sweep', every: 'hour' },
+  { name: 'mail.reconcile', every: 'sweep' },
+  { name: 'outbox.prune', every: 'hour' },
 ];
 
 /** Retries for transient failures (SMTP 4xx, connection errors, Redis hiccups). */

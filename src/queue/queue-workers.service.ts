@@ -85,7 +85,8 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     try {
       // Before the sweep was split into one job per concern, one scheduler ran them all.
       await withTimeout(this.queues.queue(SWEEP_QUEUE).removeJobScheduler('sla-sweep'), REDIS_CALL_TIMEOUT_MS, 'removeJobScheduler');
-      for (const { name, everyMs } of PERIODIC_JOBS) {
+      for (const { name, every } of PERIODIC_JOBS) {
+        const everyMs = every === 'hour' ? 3_600_000 : this.config.sweepEverySeconds * 1000;
         await withTimeout(
           this.queues.queue(SWEEP_QUEUE).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } }),
           REDIS_CALL_TIMEOUT_MS,

@@ -68,20 +68,30 @@ export class UsersService implements OnApplicationBootstrap {
     await this.ensureAdmin();
   }
 
-  /** Creates the bootstrap admin only if no admin exists; never a default password. */
+  /**
+   * Creates the bootstrap admin only if no admin exists; never a default password. Instances
+   * starting together take turns (start-up lock), so only the first creates one.
+   */
   async ensureAdmin(): Promise<void> {
+    await this.db.underStartupLock(() => this.createFirstAdmin());
+  }
+
+  private async createFirstAdmin(): Promise<void> {
     const existing = await this.db.manager.count(User, { where: { role: 'admin' } });
     if (existing > 0) return;
     const email = (this.config.adminEmail ?? 'admin@kpac.local').toLowerCase();
     const generated = !this.config.adminPassword;
     const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password);
-    await this.db.transaction(async (uow) => {
+    const created = await this.db.transaction(async (uow) => {
       const em = uow.em;
-      if ((await em.count(User, { where: { role: 'admin' } })) > 0) return;
+      if ((await em.count(User, { where: { role: 'admin' } })) > 0) return false;
       const res = await em.insert(User, { email, passwordHash, role: 'admin', active: true, tokenVersion: 0, createdAt: this.clock.now() });
       this.audit.record(uow, { actor: SYSTEM_ACTOR, action: 'user.bootstrap_admin', entity: 'user', entityId: res.identifiers[0].id });
+      return true;
     });
+    // Another instance created it first: its password is the one printed there, not this one.
+    if (!created) return;
     if (generated) {
       // Printed once, on the start that creates the account; it is not stored anywhere in clear.
       // At a terminal (never in production) it is framed so it is not lost among the start-up lines;

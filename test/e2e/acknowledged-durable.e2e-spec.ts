@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import sqlite3 = require('sqlite3');
 import { STATE_DIR } from '../support/global-setup';
 import { freePort } from '../support/queue-redis';
-import { buildService, EntryProcess } from '../support/service-process';
+import { ensureBuilt, EntryProcess } from '../support/service-process';
 import { createTestDatabase, usePostgres } from '../support/test-app';
 
 /**
@@ -73,13 +73,13 @@ describe(`acknowledged submissions survive SIGKILL on ${usePostgres ? 'PostgreSQ
   let service: EntryProcess | null = null;
 
   const start = async () => {
-    service = new EntryProcess('dist/main.js', [], env, { built: true });
+    service = new EntryProcess('dist/main.js', [], env);
     await service.waitFor(/listening on/, 90_000);
     return service;
   };
 
   beforeAll(async () => {
-    buildService();
+    ensureBuilt();
     const db = await createTestDatabase();
     databaseUrl = db.url;
     drop = db.drop;

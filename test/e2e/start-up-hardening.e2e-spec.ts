@@ -6,7 +6,12 @@ import { bearer, seedFacility, seedMember } from '../support/fixtures';
 import { STATE_DIR } from '../support/global-setup';
 import { freePort } from '../support/queue-redis';
 import { EntryProcess } from '../support/service-process';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp, usePostgres } from '../support/test-app';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { loadConfig } from '../../src/config/app-config';
+import { JobHandler, JobRegistry } from '../../src/queue/job-registry';
+import { JobName } from '../../src/queue/jobs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, createTestDatabase, TestApp, usePostgres } from '../support/test-app';
 
 /**
  * Issue 11, items 5 and 6, against the service started as `npm start` starts it (its own process):
@@ -126,5 +131,71 @@ describe('start-up refusals and private files (issue 11)', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+/**
+ * Issue 14 item 7: the house's JobRegistry owns the workers (no @nestjs/bullmq); every job name
+ * needs exactly one handler, and start-up (the API's and the worker's alike) stops with one line
+ * naming the job otherwise — not later, when such a job first runs.
+ */
+describe('a job name without exactly one handler stops start-up (issue 14)', () => {
+  /** A registry that loses one feature's registration, or already holds one for it. */
+  const registryWith = (mode: 'missing' | 'twice', name: JobName) =>
+    class extends JobRegistry {
+      override register<N extends JobName>(job: N, handler: JobHandler<N>): void {
+        if (mode === 'missing' && job === name) return;
+        if (mode === 'twice' && job === name) super.register(job, handler);
+        super.register(job, handler);
+      }
+    };
+
+  const startWith = async (registry: typeof JobRegistry): Promise<Error> => {
+    const db = await createTestDatabase();
+    const dataDir = join(STATE_DIR, `jobs-${randomBytes(4).toString('hex')}`);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      QUEUE_PREFIX: `kpac-test-${randomBytes(4).toString('hex')}`,
+      APP_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      WORKER: 'inline',
+      LOG_LEVEL: 'silent',
+    });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+      .overrideProvider(JobRegistry)
+      .useClass(registry)
+      .compile();
+    try {
+      await moduleRef.init();
+      throw new Error('start-up did not fail');
+    } catch (err) {
+      return err as Error;
+    } finally {
+      // Nest's close() awaits the failed initialisation again and rethrows it before any shutdown
+      // hook runs (the database, Redis would stay open); forget it so the hooks run.
+      Object.assign(moduleRef, { initializationPromise: undefined });
+      await moduleRef.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('a job without a handler: one line naming it', async () => {
+    const err = await startWith(registryWith('missing', 'councils.reminders'));
+    expect(err.message).toBe('No handler for job councils.reminders: register one in its feature module');
+  });
+
+  it('a job with two handlers: one line naming it', async () => {
+    const err = await startWith(registryWith('twice', 'mail.send'));
+    expect(err.message).toBe('Job mail.send has two handlers; each job name takes exactly one');
+  });
+
+  it('every job of the real application has its one handler', async () => {
+    const err = await startWith(JobRegistry);
+    expect(err.message).toBe('start-up did not fail');
   });
 });

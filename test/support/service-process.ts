@@ -1,11 +1,65 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Newest modification time of any file under `dir`. */
+function newestIn(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestIn(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm run build` (into dist/) unless dist/ is newer than every source file: tests that start
+ * several processes at once run the built service, as `npm start` and `npm run worker` do, so
+ * the processes race at the database instead of at the TypeScript compiler.
+ */
+export function ensureBuilt(): void {
+  const main = join(ROOT, 'dist', 'main.js');
+  if (existsSync(main) && statSync(main).mtimeMs > newestIn(join(ROOT, 'src'))) return;
+  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`npm run build failed:\n${res.stdout}${res.stderr}`);
+}
+
+/** What a service process needs besides its database: its own port, data directory and queue prefix. */
+export function serviceEnv(opts: { port: number; dataDir: string; databaseUrl: string; queuePrefix: string; smtpUrl?: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: String(opts.port),
+    HOST: '127.0.0.1',
+    DATA_DIR: opts.dataDir,
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL!,
+    QUEUE_PREFIX: opts.queuePrefix,
+    APP_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+    ADMIN_EMAIL: 'admin@test.kpac',
+    ADMIN_PASSWORD: 'admin-password-for-tests',
+    PUBLIC_URL: 'http://kpac.test',
+    MAIL_FROM: 'KPAC <no-reply@kpac.test>',
+    LOG_LEVEL: 'info',
+    ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
+  };
+}
+
+/** The body of GET /health of a service process, or null while it does not answer. */
+export async function healthOf(port: number): Promise<{ status: string } | null> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(5000) });
+    return (await res.json()) as { status: string };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * An entry point of the service (src/main.ts, src/worker.ts, src/rotate-keys.ts) run as its own
- * process, as `npm start` would run it but from the sources (ts-node, no build step). The
+ * process, as `npm start` would run it but from the sources (ts-node, no build step), or a built
+ * one (dist/main.js, dist/worker.js: see ensureBuilt). The
  * environment is only what the test gives (plus PATH and HOME), never the test runner's.
  */
 export class EntryProcess {
@@ -14,9 +68,9 @@ export class EntryProcess {
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `entry` is a source file (run through ts-node), or with `built` a file of dist/ (run by node alone). */
-  constructor(entry: string, args: string[], env: Record<string, string | undefined>, opts: { built?: boolean } = {}) {
-    this.proc = spawn(process.execPath, [...(opts.built ? [] : ['-r', 'ts-node/register/transpile-only']), entry, ...args], {
+  constructor(entry: string, args: string[], env: Record<string, string | undefined>) {
+    const node = entry.endsWith('.js') ? [entry, ...args] : ['-r', 'ts-node/register/transpile-only', entry, ...args];
+    this.proc = spawn(process.execPath, node, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TZ: 'UTC', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,17 +98,4 @@ export class EntryProcess {
     if (this.running) this.proc.kill(signal);
     await this.exited;
   }
-}
-
-let built = false;
-
-/**
- * Builds dist/ as `npm start` does (`nest build`), once per test run, for tests that start the
- * built service rather than the sources.
- */
-export function buildService(): void {
-  if (built) return;
-  const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  if (res.status !== 0) throw new Error(`nest build failed: ${res.stderr || res.stdout || res.error?.message}`);
-  built = true;
 }

@@ -140,6 +140,19 @@ describe('configuration (DESIGN §5)', () => {
     });
   });
 
+  describe('SWEEP_EVERY_SECONDS (issue 14)', () => {
+    it('runs the every-minute periodic jobs once a minute by default, or as often as set', () => {
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).sweepEverySeconds).toBe(60);
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, SWEEP_EVERY_SECONDS: '5' }).sweepEverySeconds).toBe(5);
+    });
+
+    it.each(['0', '3601', 'often'])('a bad SWEEP_EVERY_SECONDS (%s) stops start-up with one line naming it', (value) => {
+      const attempt = () => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, SWEEP_EVERY_SECONDS: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid configuration: SWEEP_EVERY_SECONDS [^\n]+$/);
+    });
+  });
+
   describe('TRUST_PROXY (issue 11)', () => {
     const trust = (value: string) => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, TRUST_PROXY: value }).trustProxy;
 
