@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { BackupService } from '../../src/backup/backup.service';
 import { postgresTableCount } from '../../src/backup/postgres-dump';
 import { Clock } from '../../src/common/clock';
+import { MIGRATIONS } from '../../src/database/migrations';
 import { JobRegistry } from '../../src/queue/job-registry';
 import { BACKUP_QUEUE, SWEEP_QUEUE } from '../../src/queue/jobs';
 import { QueueService } from '../../src/queue/queue.service';
@@ -12,6 +13,9 @@ import { STATE_DIR } from '../support/global-setup';
 import { EntryProcess } from '../support/service-process';
 import { ADMIN_EMAIL, createTestApp, createTestDatabase, TestApp, usePostgres } from '../support/test-app';
 import { enrolledGet, enrolledSet } from '../support/two-factor';
+
+/** The schema version a backup records: the newest migration's name. */
+const SCHEMA = MIGRATIONS[MIGRATIONS.length - 1].name;
 
 /**
  * Issue 14, item 3: `npm run backup` while the service takes a burst of public submissions, then
@@ -110,7 +114,7 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     const bytes = readFileSync(backupFile);
     for (const clear of ['Filed before the backup', 'Burst 1', '+992', 'SQLite format', 'PGDMP']) expect(bytes.includes(Buffer.from(clear))).toBe(false);
     const sidecar = JSON.parse(readFileSync(`${backupFile}.json`, 'utf8'));
-    expect(sidecar).toMatchObject({ dialect: usePostgres ? 'postgres' : 'sqlite', schemaVersion: 'Tidy1764000007000', fileBytes: bytes.length });
+    expect(sidecar).toMatchObject({ dialect: usePostgres ? 'postgres' : 'sqlite', schemaVersion: SCHEMA, fileBytes: bytes.length });
     expect(sidecar.fileSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -119,7 +123,7 @@ describe(`backup and restore on ${usePostgres ? 'PostgreSQL' : 'SQLite'} (issue 
     const restored = await run('src/restore.ts', [backupFile], target.env);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(/Restored: taken .* schema Tidy1764000007000/);
+    expect(restored.stdout).toMatch(new RegExp(`Restored: taken .* schema ${SCHEMA}`));
 
     // The restored database still has the admin's second factor: the harness's record follows it.
     enrolledSet(dbKeyOf(target.url), ADMIN_EMAIL, enrolledGet(dbKeyOf(sourceUrl), ADMIN_EMAIL)!);
