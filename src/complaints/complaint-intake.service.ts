@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
-import { In, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import { Actor, PUBLIC_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -219,7 +219,12 @@ export class ComplaintIntakeService {
   private async claimSlips(uow: UnitOfWork, intakes: PendingIntake[], ids: number[]): Promise<void> {
     for (const [i, x] of intakes.entries()) {
       if (!x.slipReference) continue;
-      const res = await uow.em.update(Slip, { reference: x.slipReference, usedAt: IsNull() }, { usedAt: uow.now, complaintId: ids[i] });
+      const res = await uow.em
+        .createQueryBuilder()
+        .update(Slip)
+        .set({ usedAt: uow.now, complaintId: ids[i] })
+        .where('reference = :reference AND used_at IS NULL', { reference: x.slipReference })
+        .execute();
       if (res.affected !== 1) throw conflict('This slip was already entered: each slip takes one complaint');
     }
   }

@@ -1,4 +1,5 @@
-import { PDFParse } from 'pdf-parse';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface ReadSlip {
   reference: string;
@@ -8,14 +9,14 @@ export interface ReadSlip {
 }
 
 /** The text layer of a slips PDF, as a PDF reader extracts it (fonts embedded, so not from the raw bytes). */
-export async function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
-  try {
-    const result = await parser.getText();
-    return { text: result.text, pages: result.total };
-  } finally {
-    await parser.destroy();
-  }
+export function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [join(__dirname, 'pdf-text.mjs')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`pdf-parse failed: ${stderr || err.message}`));
+      resolve(JSON.parse(stdout));
+    });
+    child.stdin!.end(pdf);
+  });
 }
 
 /**
