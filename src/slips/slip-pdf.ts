@@ -95,20 +95,25 @@ function drawSlip(doc: PDFKit.PDFDocument, batch: SlipBatchPrint, slip: PrintedS
   doc.link(left, y + PAD, QR, QR, slip.trackUrl);
   const tx = left + QR + 10;
   const tw = width - QR - 10;
-  doc.fillColor('#000').font('bold').fontSize(7).text(first.keep, tx, y + PAD, { width: tw });
-  doc.font('text').fontSize(7).text(`${w('reference').join(' / ')}:`, tx, doc.y + 3, { width: tw });
+  doc.fillColor('#000').font('text').fontSize(7).text(`${w('reference').join(' / ')}:`, tx, y + PAD, { width: tw });
   doc.font('mono').fontSize(12).text(slip.reference, tx, doc.y, { width: tw });
   doc.font('text').fontSize(7).text(`${w('code').join(' / ')}:`, tx, doc.y + 2, { width: tw });
   doc.font('mono').fontSize(11).text(slip.code, tx, doc.y, { width: tw });
-  doc.font('text').fontSize(6).text(first.track.replace('{url}', batch.trackPage), left, y + PAD + QR + 6, { width });
-  doc.text(`${first.validUntil}: ${batch.validUntil}`, left, doc.y + 1, { width });
+  doc.font('text').fontSize(6).text(`${w('validUntil').join(' / ')}: ${batch.validUntil}`, tx, doc.y + 3, { width: tw });
+  // What to do with this part, in every language of the slip.
+  let sy = Math.max(doc.y, y + PAD + QR) + 4;
+  for (const l of langs) {
+    doc.font('bold').fontSize(6.3).text(SLIP_WORDS[l].keep, left, sy, { width });
+    doc.font('text').fontSize(6).text(SLIP_WORDS[l].track.replace('{url}', batch.trackPage), left, doc.y, { width });
+    sy = doc.y + 2;
+  }
 
   // The tear-off line, inside the slip.
-  const tearY = y + STUB_H;
+  const tearY = Math.max(y + STUB_H, sy + 2);
   doc.save().lineWidth(0.5).strokeColor('#999').dash(2, { space: 2 });
   doc.moveTo(x + 6, tearY).lineTo(x + SLIP_W - 6, tearY).stroke();
   doc.undash().restore();
-  doc.font('text').fontSize(5.5).fillColor('#555').text(`✂ ${first.cutHere}`, left, tearY + 2, { width, align: 'right' });
+  doc.font('text').fontSize(5.5).fillColor('#555').text(`✂ ${w('cutHere').join(' / ')}`, left, tearY + 2, { width, align: 'right' });
 
   // The part dropped in the box: the reference again (so it can be entered), then the form.
   let cy = tearY + 10;
@@ -118,7 +123,7 @@ function drawSlip(doc: PDFKit.PDFDocument, batch: SlipBatchPrint, slip: PrintedS
     doc.font('text').fontSize(7).text(`${w('facility').join(' / ')}: ${batch.facilityName}`, left, cy, { width });
     cy = doc.y + 1;
   }
-  cy = writingField(doc, w('whatHappened').join(' / '), left, cy + 3, width, 5);
+  cy = writingField(doc, w('whatHappened').join(' / '), left, cy + 3, width, 4);
   cy = writingField(doc, w('whatYouWant').join(' / '), left, cy + 3, width, 2);
   cy = writingField(doc, w('mayContact').join(' / '), left, cy + 3, width, 1);
 
