@@ -182,6 +182,35 @@ describe('complaint-box slips', () => {
     expect(again.text).toContain('same slip again');
   });
 
+  it('prints from the staff page: a member for their own city, an admin for the city chosen', async () => {
+    const web = await webLogin(t, member.email, 'staff-password-for-tests');
+    const page = await web.get('/staff/slips');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('href="/staff/slips"');
+    expect(page.text).not.toContain('name="cityId"');
+    const asPdf = (res: { body: unknown; text?: string }) => (Buffer.isBuffer(res.body) ? res.body : Buffer.from(res.text ?? '', 'latin1'));
+    // The city the form says is ignored for a member: their own city, always.
+    const res = await web.post('/staff/slips', '/staff/slips', { cityId: String(dshCityId), facilityId: String(facilityId), count: '4', language: 'tg' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="slips-[0-9a-f]{8}\.pdf"$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const printed = slipLinks(asPdf(res));
+    expect(printed).toHaveLength(4);
+    for (const p of printed) expect(p.reference).toMatch(/^BKH-26-/);
+
+    const bad = await web.post('/staff/slips', '/staff/slips', { facilityId: '', count: '501', language: 'ru' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Укажите целое число от 1 до 500.');
+    expect(bad.text).toContain('value="501"');
+
+    const admin = await webLogin(t, ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect((await admin.get('/staff/slips')).text).toContain('name="cityId"');
+    const forDsh = await admin.post('/staff/slips', '/staff/slips', { cityId: String(dshCityId), facilityId: '', count: '1', language: 'ru' });
+    expect(forDsh.status).toBe(200);
+    expect(slipLinks(asPdf(forDsh))[0].reference).toMatch(/^DSH-26-/);
+  });
+
   it('the QR link only fills the tracking form in: GET looks nothing up', async () => {
     const s = slips[0];
     const page = await t.http().get(new URL(s.url).pathname + new URL(s.url).search).set('accept-language', 'en').expect(200);
