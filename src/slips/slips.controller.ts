@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/actor';
 import { CurrentActor, Roles } from '../auth/auth.decorators';
 import { ApiErrors } from '../common/error.responses';
@@ -18,9 +18,8 @@ export class SlipsController {
   @Post()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
-  @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'Pre-issue references and tracking codes for a complaint box; answers the print-ready PDF (never stored); audited' })
-  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'PDF, A4, four slips a page; the codes exist only in it' })
+  @ApiOkResponse({ description: 'PDF, A4, four slips a page; the codes exist only in it', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiErrors(400, 404)
   async create(@CurrentActor() actor: Actor, @Body() body: CreateSlipsDto): Promise<StreamableFile> {
     const { pdf, batchId } = await this.slips.issue(actor, body);
