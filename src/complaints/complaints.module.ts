@@ -33,6 +33,9 @@ export class ComplaintsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register('retention.sweep', async () => ({ contactsErased: await this.retention.eraseExpiredContacts() }));
+    this.registry.register('retention.sweep', async () => ({
+      contactsErased: await this.retention.eraseExpiredContacts(),
+      slipsPurged: await this.retention.purgeExpiredSlips(),
+    }));
   }
 }

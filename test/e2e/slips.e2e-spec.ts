@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { IsNull } from 'typeorm';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
 import { Slip } from '../../src/complaints/slip.entity';
 import { bearer, cityByCode, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { pdfText, ReadSlip, slipLinks } from '../support/slip-pdf-reader';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp, usePostgres } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, sweepsOf, TestApp, usePostgres } from '../support/test-app';
 import { webLogin } from '../support/web-client';
 
 const REF_RE = /BKH-26-\d{4}/g;
@@ -228,5 +229,21 @@ describe('complaint-box slips', () => {
     const expired = await enter(await t.login(ADMIN_EMAIL, ADMIN_PASSWORD), { slipReference: slips[5].reference, receivedAt: '2027-03-02' }).expect(409);
     expect(expired.body.message).toMatch(/expired/);
     expect(await t.db.manager.findOneByOrFail(Slip, { reference: slips[5].reference })).toMatchObject({ usedAt: null, complaintId: null });
+  });
+
+  it('the retention sweep deletes expired unused slips and keeps the used ones', async () => {
+    const before = await t.db.manager.find(Slip, { where: { cityId } });
+    expect(before.filter((r) => !r.usedAt).length).toBeGreaterThan(0);
+    await sweepsOf(t).run();
+    const after = await t.db.manager.find(Slip, { where: { cityId } });
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => r.usedAt !== null && r.complaintId !== null)).toBe(true);
+    expect(after.map((r) => r.reference).sort()).toEqual(before.filter((r) => r.usedAt).map((r) => r.reference).sort());
+    const purge = await t.db.manager.findOneByOrFail(AuditEvent, { action: 'slips.purge_expired' });
+    const left = await t.db.manager.count(Slip);
+    expect(await t.db.manager.count(Slip, { where: { usedAt: IsNull() } })).toBe(0);
+    expect(purge.details).toEqual({ count: expect.any(Number) });
+    expect(purge.details!.count).toBeGreaterThanOrEqual(before.length - after.length);
+    expect(left).toBeGreaterThan(0);
   });
 });
