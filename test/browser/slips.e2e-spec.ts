@@ -53,10 +53,12 @@ describe('complaint-box slips in the browser (Chromium)', () => {
     expect(download.suggestedFilename()).toMatch(/^slips-[0-9a-f]{8}\.pdf$/);
     const pdf = await readFile((await download.path())!);
 
-    const { text, pages } = await pdfText(pdf);
+    const { text, pages, qrs } = await pdfText(pdf, { qr: true });
     expect(pages).toBe(2);
     const slips = slipLinks(pdf);
     expect(slips).toHaveLength(8);
+    // What a phone's camera reads off the printed page is the slip's own link.
+    expect(qrs).toEqual(slips.slice(0, 4).map((s) => s.url));
     for (const s of slips) {
       expect(text).toContain(s.reference);
       expect(text).toContain(s.code);

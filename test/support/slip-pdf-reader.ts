@@ -8,10 +8,14 @@ export interface ReadSlip {
   url: string;
 }
 
-/** The text layer of a slips PDF, as a PDF reader extracts it (fonts embedded, so not from the raw bytes). */
-export function pdfText(pdf: Buffer): Promise<{ text: string; pages: number }> {
+/**
+ * The text layer of a slips PDF, as a PDF reader extracts it (fonts embedded, so not from the raw
+ * bytes); with `qr`, what the four QR codes of the first page decode to (page rendered, jsQR).
+ */
+export function pdfText(pdf: Buffer, opts: { qr?: boolean } = {}): Promise<{ text: string; pages: number; qrs: (string | null)[] }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [join(__dirname, 'pdf-text.mjs')], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const args = [join(__dirname, 'pdf-text.mjs'), ...(opts.qr ? ['--qr'] : [])];
+    const child = execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`pdf-parse failed: ${stderr || err.message}`));
       resolve(JSON.parse(stdout));
     });
