@@ -219,6 +219,9 @@ describe('complaint-box slips', () => {
     expect(page.text).toContain(`value="${s.code}"`);
     expect(page.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/track/)]));
     expect(page.text).not.toContain('class="ref"');
+    // The code in the link stays out of the logs and out of any Referer the page sends.
+    expect(t.logs.text()).not.toContain(s.code);
+    expect(page.headers['referrer-policy']).toMatch(/no-referrer|same-origin/);
   });
 
   it('refuses an expired slip (409) once its validity has passed', async () => {
