@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './common/http-exception.filter';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { SlipsModule } from './slips/slips.module';
 import { CouncilsModule } from './councils/councils.module';
 import { DatabaseModule } from './database/database.module';
 import { FacilitiesModule } from './facilities/facilities.module';
@@ -56,6 +57,7 @@ export class AppModule {
         CouncilsModule,
         FacilitiesModule,
         ComplaintsModule,
+        SlipsModule,
         HealthModule,
         StatisticsModule,
         ExportsModule,

@@ -39,6 +39,24 @@ export function assertMayEnterComplaintFor(actor: Actor, cityId: number): void {
   throw forbidden("You may enter complaints only for your council's city");
 }
 
+/**
+ * Printing complaint-box slips (issue 15): an admin for any city, a member for their council's
+ * city. Another city answers like a missing one.
+ */
+export function canIssueSlipsFor(actor: Actor, cityId: number): boolean {
+  return actor.kind === 'admin' || (isMember(actor) && actor.cityId === cityId);
+}
+
+export function assertMayIssueSlipsFor(actor: Actor, cityId: number): void {
+  if (!canIssueSlipsFor(actor, cityId)) throw notFound('City');
+}
+
+/** Staff intake binding a slip: the slip's city must be one the actor may enter complaints for; otherwise it is unknown. */
+export function canUseSlip(actor: Actor, slip: { cityId: number }, cityId: number): boolean {
+  if (slip.cityId !== cityId) return false;
+  return actor.kind === 'admin' || (isMember(actor) && actor.cityId === slip.cityId);
+}
+
 /** Filter a complaint list is held to; null: no complaint at all (other roles). */
 export function complaintListScope(actor: Actor): { cityId?: number } | null {
   if (actor.kind === 'admin') return {};

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { Complaint } from './complaint.entity';
+import { Slip } from './slip.entity';
 
 const BATCH = 200;
 
@@ -68,5 +69,24 @@ export class ComplaintRetentionService {
     }
     if (total) this.logger.log(`Erased contact details of ${total} closed complaint(s)`);
     return total;
+  }
+
+  /**
+   * Deletes complaint-box slips that expired unused: intake refuses them anyway, and their code
+   * hashes then serve nothing. Used slips stay (they say which complaint came on paper). The
+   * reference numbers are not reused: the city's counter moved on when the batch was printed.
+   */
+  async purgeExpiredSlips(): Promise<number> {
+    return this.db.transaction(async (uow) => {
+      const res = await uow.em
+        .createQueryBuilder()
+        .delete()
+        .from(Slip)
+        .where('used_at IS NULL AND expires_at <= :now', { now: uow.now.getTime() })
+        .execute();
+      const purged = res.affected ?? 0;
+      if (purged) this.audit.record(uow, { actor: SYSTEM_ACTOR, action: 'slips.purge_expired', entity: 'slip', details: { count: purged } });
+      return purged;
+    });
   }
 }

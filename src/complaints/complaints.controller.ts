@@ -36,7 +36,8 @@ export class ComplaintsController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Enter a complaint taken on paper, by phone or in outreach' })
   @ApiCreatedResponse({ type: StaffIntakeResponse })
-  @ApiErrors(400)
+  // 404 and 409 only with slipReference: a slip unknown (or of another city), used or expired.
+  @ApiErrors(400, 404, 409)
   create(@CurrentActor() actor: Actor, @Body() body: StaffComplaintDto) {
     return this.intake.submitStaff(actor, body);
   }

@@ -23,8 +23,8 @@ import { PublicComplaintsController } from './public-complaints.controller';
     ComplaintRetentionService,
     FeedbackService,
   ],
-  // The web pages and escalations use these.
-  exports: [ComplaintWorkflowService, ComplaintIntakeService, ComplaintTrackingService, ComplaintsService, FeedbackService],
+  // The web pages, escalations and slips (the reference counter) use these.
+  exports: [ComplaintsRepository, ComplaintWorkflowService, ComplaintIntakeService, ComplaintTrackingService, ComplaintsService, FeedbackService],
 })
 export class ComplaintsModule implements OnModuleInit {
   constructor(
@@ -33,6 +33,9 @@ export class ComplaintsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.register('retention.sweep', async () => ({ contactsErased: await this.retention.eraseExpiredContacts() }));
+    this.registry.register('retention.sweep', async () => ({
+      contactsErased: await this.retention.eraseExpiredContacts(),
+      slipsPurged: await this.retention.purgeExpiredSlips(),
+    }));
   }
 }

@@ -13,9 +13,20 @@ export class IntakeResponse {
 }
 
 /** Staff entering a complaint also get its id, to go on to triage it. */
-export class StaffIntakeResponse extends IntakeResponse {
+export class StaffIntakeResponse {
   @ApiProperty({ type: 'integer' })
   id: number;
+
+  @ApiProperty({ example: 'BKH-26-0042' })
+  reference: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'K7QM-2XHD-9RTA-W4PE',
+    description: 'Shown only this once; only its keyed hash is stored. Null for a complaint entered from a slip: the code is the one on the tear-off part the person kept',
+  })
+  trackingCode: string | null;
 }
 
 export class PublicTimelineEntryResponse {

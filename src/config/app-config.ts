@@ -41,6 +41,8 @@ export interface AppConfig {
   tokenTtlSeconds: number;
   /** Days a facility response link stays valid after the SLA due date. */
   responseLinkGraceDays: number;
+  /** Months a pre-printed complaint-box slip can be entered after its batch was printed. */
+  slipValidMonths: number;
   /** Who must have a second factor (TOTP): admins and facility administrators, or every staff account. */
   twoFactor: TwoFactorPolicy;
   /** Minutes a web session may go unused before it ends. */
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(p
     statsMinCell: int(env, 'STATS_MIN_CELL', 5, 1, 1000),
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86400),
     responseLinkGraceDays: int(env, 'RESPONSE_LINK_GRACE_DAYS', 14, 0, 365),
+    slipValidMonths: int(env, 'SLIP_VALID_MONTHS', 12, 1, 60),
     twoFactor: twoFactor as TwoFactorPolicy,
     // At most the absolute session lifetime (12 hours).
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),

@@ -8,6 +8,7 @@ import { ComplaintKeyPopulation } from '../complaints/complaint-key-population.e
 import { Complaint } from '../complaints/complaint.entity';
 import { Feedback } from '../complaints/feedback.entity';
 import { ReferenceCounter } from '../complaints/reference-counter.entity';
+import { Slip } from '../complaints/slip.entity';
 import { TrackingFailure } from '../complaints/tracking-failure.entity';
 import { City } from '../councils/city.entity';
 import { Council } from '../councils/council.entity';
@@ -40,6 +41,7 @@ export const ENTITIES = [
   ComplaintKeyPopulation,
   ComplaintEvent,
   ReferenceCounter,
+  Slip,
   Feedback,
   TrackingFailure,
   Escalation,

@@ -110,8 +110,14 @@ export class MemberPagesController {
       cityId: ownCity !== undefined ? String(ownCity) : formString(body.cityId),
       channel: formString(body.channel),
       receivedAt: formString(body.receivedAt),
+      slipReference: formString(body.slipReference),
     };
-    const { dto, errors } = await validateForm(StaffComplaintDto, { ...complaintFormBody(values), channel: values.channel, receivedAt: formOptional(values.receivedAt) });
+    const { dto, errors } = await validateForm(StaffComplaintDto, {
+      ...complaintFormBody(values),
+      channel: values.channel,
+      receivedAt: formOptional(values.receivedAt),
+      slipReference: formOptional(values.slipReference),
+    });
     const fieldErrors = complaintFormErrors(errors);
     if (fieldErrors['phone'] === 'validation.generic') fieldErrors['phone'] = 'validation.phone';
     if (hasErrors(fieldErrors)) return this.intakeForm(req, reply, { values, errors: fieldErrors, status: 400 });
@@ -133,7 +139,7 @@ export class MemberPagesController {
   @Get('intake/done')
   @StaffPage('kpac_member', 'admin')
   async intakeDone(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('view') view?: string) {
-    const result = await this.handoffs.read<{ id?: number; reference: string; trackingCode: string; userId: number | null }>('intake-done', req.cookies?.[INTAKE_COOKIE]);
+    const result = await this.handoffs.read<{ id?: number; reference: string; trackingCode: string | null; userId: number | null }>('intake-done', req.cookies?.[INTAKE_COOKIE]);
     if (!result || result.userId !== req.actor!.userId) return reply.redirect('/staff', 303);
     return this.renderer.render(req, reply, 'intake-done', { result, print: view === 'print', script: true });
   }

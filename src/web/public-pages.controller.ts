@@ -129,8 +129,9 @@ export class PublicPagesController {
     return this.renderer.render(req, reply, 'complain-done', { result, print: view === 'print', script: true });
   }
 
+  /** `?reference=&code=` (a slip's QR code) only fills the form in: a GET looks nothing up. */
   @Get('track')
-  async trackPage(@Req() req: WebRequest, @Res() reply: FastifyReply) {
+  async trackPage(@Req() req: WebRequest, @Res() reply: FastifyReply, @Query('reference') reference?: unknown, @Query('code') code?: unknown) {
     const saved = await this.handoffs.read<Tracked>('track', req.cookies?.[TRACK_COOKIE]);
     if (saved) {
       const values = { reference: saved.reference, trackingCode: saved.trackingCode };
@@ -140,7 +141,8 @@ export class PublicPagesController {
       await this.handoffs.remove(req.cookies?.[TRACK_COOKIE]);
       reply.clearCookie(TRACK_COOKIE, { path: '/track' });
     }
-    return this.trackForm(req, reply, null, {});
+    const prefill = { reference: formString(reference).trim().slice(0, 30), trackingCode: formString(code).trim().slice(0, 60) };
+    return this.trackForm(req, reply, null, prefill.reference || prefill.trackingCode ? { values: prefill } : {});
   }
 
   private trackForm(req: WebRequest, reply: FastifyReply, view: TrackView | null, state: FormState) {

@@ -107,6 +107,9 @@ const FIELD_KEYS: Record<string, string> = {
   too_short: 'validation.tooShort',
   date_out_of_range: 'validation.date',
   facility_not_in_city: 'validation.facilityCity',
+  slip_unknown: 'validation.slipUnknown',
+  slip_used: 'validation.slipUsed',
+  slip_expired: 'validation.slipExpired',
   // The city list on the form is the way out: it asks for a city again.
   unknown_city: 'validation.required',
 };

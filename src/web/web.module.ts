@@ -7,8 +7,10 @@ import { CouncilsModule } from '../councils/councils.module';
 import { EscalationsModule } from '../escalations/escalations.module';
 import { FacilitiesModule } from '../facilities/facilities.module';
 import { StatisticsModule } from '../statistics/statistics.module';
+import { SlipsModule } from '../slips/slips.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
+import { SlipPagesController } from './slip-pages.controller';
 import { AdminViews } from './admin-views.service';
 import { ComplaintPageViews } from './complaint-page-views.service';
 import { DashboardViews } from './dashboard-views.service';
@@ -52,9 +54,10 @@ export const I18N_DIR = join(__dirname, '..', 'i18n');
     FacilitiesModule,
     StatisticsModule,
     UsersModule,
+    SlipsModule,
   ],
   // One controller per audience: service users, staff login, council members, facilities, admins.
-  controllers: [PublicPagesController, LoginPagesController, MemberPagesController, FacilityPagesController, AdminPagesController],
+  controllers: [PublicPagesController, LoginPagesController, MemberPagesController, FacilityPagesController, AdminPagesController, SlipPagesController],
   providers: [WebRenderer, WebSessionService, LoginStepViews, WebGuard, WebExceptionFilter, PageHandoffs, PublicViews, MemberViews, ComplaintPageViews, AdminViews, DashboardViews, { provide: ERROR_PAGES, useClass: WebErrorPages }],
   exports: [ERROR_PAGES],
 })

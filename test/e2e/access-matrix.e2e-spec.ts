@@ -69,6 +69,8 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     };
     Object.assign(ids, {
       ownCouncil: member.councilId,
+      ownCity: member.cityId,
+      otherCity: other.cityId,
       otherCouncil: other.councilId,
       ownMember: member.memberId,
       otherMember: other.memberId,
@@ -136,6 +138,15 @@ describe('access matrix: every route × role × scope (HTTP)', () => {
     'PATCH /api/v1/facilities/:id': { method: 'patch', path: (s) => `/api/v1/facilities/${facility(s)}`, body: () => ({ slaDays: 0 }), admin: same(400), member: same(403), facility: same(403) },
 
     'GET /api/v1/complaints': { method: 'get', path: () => '/api/v1/complaints', admin: same(200), member: same(200), facility: same(403) },
+    // Printing slips for the own city answers the PDF; another city is missing to a member.
+    'POST /api/v1/slips': {
+      method: 'post',
+      path: () => '/api/v1/slips',
+      body: (s) => ({ cityId: ids[s === 'own' ? 'ownCity' : 'otherCity'], count: 1, language: 'ru' }),
+      admin: same(200),
+      member: [200, 404],
+      facility: same(403),
+    },
     'POST /api/v1/complaints': { method: 'post', path: () => '/api/v1/complaints', body: () => ({}), admin: same(400), member: same(400), facility: same(403) },
     'GET /api/v1/complaints/:id': { method: 'get', path: (s) => `/api/v1/complaints/${resolved(s)}`, admin: same(200), member: [200, 404], facility: same(403) },
     'POST /api/v1/complaints/:id/contact/reveal': { method: 'post', path: (s) => `/api/v1/complaints/${resolved(s)}/contact/reveal`, body: () => ({}), admin: same(200), member: [200, 404], facility: same(403) },

@@ -153,6 +153,19 @@ describe('configuration (DESIGN §5)', () => {
     });
   });
 
+  describe('SLIP_VALID_MONTHS (issue 15)', () => {
+    it('lets complaint-box slips be entered for 12 months by default', () => {
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).slipValidMonths).toBe(12);
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, SLIP_VALID_MONTHS: '6' }).slipValidMonths).toBe(6);
+    });
+
+    it.each(['0', '61', 'a year', '1.5'])('a bad SLIP_VALID_MONTHS (%s) stops start-up with one line naming it', (value) => {
+      const attempt = () => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, SLIP_VALID_MONTHS: value });
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/^Invalid configuration: SLIP_VALID_MONTHS [^\n]+$/);
+    });
+  });
+
   describe('TRUST_PROXY (issue 11)', () => {
     const trust = (value: string) => loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, TRUST_PROXY: value }).trustProxy;
 

@@ -190,4 +190,13 @@ export class StaffComplaintDto extends ComplaintFieldsDto {
   @IsOptional()
   @IsCalendarDate()
   receivedAt?: string;
+
+  @ApiPropertyOptional({
+    example: 'BKH-26-0042',
+    description: 'The reference printed on a complaint-box slip: the complaint takes it, and answers to the code on the tear-off part the person kept',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(30)
+  slipReference?: string;
 }
