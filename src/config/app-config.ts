@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -43,6 +43,26 @@ export interface AppConfig {
   sessionIdleMinutes: number;
   /** Earlier secrets, still read for decryption until `npm run rotate-keys` has re-encrypted everything. */
   appSecretPrevious: string[];
+  /** The Telegram bot; null when TELEGRAM_BOT_TOKEN is unset (no bot at all). */
+  telegram: TelegramConfig | null;
+}
+
+export const TELEGRAM_MODES = ['webhook', 'polling'] as const;
+export type TelegramMode = (typeof TELEGRAM_MODES)[number];
+
+export interface TelegramConfig {
+  token: string;
+  mode: TelegramMode;
+  /** The last segment of POST /telegram/<path> (webhook mode); secret-derived unless set. */
+  webhookPath: string;
+  /** Compared with Telegram's X-Telegram-Bot-Api-Secret-Token header; null in polling mode. */
+  webhookSecret: string | null;
+  /** Where Telegram should deliver updates; when set, the bot registers it at start-up. */
+  webhookUrl: string | null;
+  /** Bot API root (tests point it at a fake server); null: Telegram's own. */
+  apiRoot: string | null;
+  /** Updates one chat may send per minute before the bot stops answering it for a while. */
+  ratePerMinute: number;
 }
 
 export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
@@ -159,6 +179,34 @@ function trustProxy(env: Env): number | string[] | null {
   return entries;
 }
 
+/** TELEGRAM_*: only read when a bot token is given. */
+function telegram(env: Env, appSecret: string): TelegramConfig | null {
+  const token = env.TELEGRAM_BOT_TOKEN?.trim();
+  if (!token) return null;
+  if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(token)) throw new ConfigError('TELEGRAM_BOT_TOKEN', 'must be the token BotFather gave (digits, a colon, then letters), e.g. 123456:ABC-DEF…');
+  const mode = (env.TELEGRAM_MODE || 'polling').trim();
+  if (!(TELEGRAM_MODES as readonly string[]).includes(mode)) throw new ConfigError('TELEGRAM_MODE', `must be "webhook" or "polling", got "${mode}"`);
+  const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim() || null;
+  // Telegram allows 1–256 characters A-Z, a-z, 0-9, _ and - in the secret token.
+  if (secret !== null && !/^[A-Za-z0-9_-]{16,256}$/.test(secret)) {
+    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (e.g. openssl rand -hex 32)');
+  }
+  if (mode === 'webhook' && secret === null) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_MODE=webhook (e.g. openssl rand -hex 32)');
+  const path = env.TELEGRAM_WEBHOOK_PATH?.trim() || null;
+  if (path !== null && !/^[A-Za-z0-9_-]{16,128}$/.test(path)) {
+    throw new ConfigError('TELEGRAM_WEBHOOK_PATH', 'must be 16 to 128 characters of A-Z, a-z, 0-9, _ and - (it is part of the URL, so keep it unguessable)');
+  }
+  return {
+    token,
+    mode: mode as TelegramMode,
+    webhookPath: path ?? createHmac('sha256', appSecret).update('telegram-webhook-path').digest('hex').slice(0, 32),
+    webhookSecret: mode === 'webhook' ? secret : null,
+    webhookUrl: url(env, 'TELEGRAM_WEBHOOK_URL', null, ['https']),
+    apiRoot: url(env, 'TELEGRAM_API_ROOT', null, ['http', 'https'])?.replace(/\/+$/, '') ?? null,
+    ratePerMinute: int(env, 'TELEGRAM_RATE_PER_MINUTE', 30, 1, 1000),
+  };
+}
+
 /** DATA_DIR holds the database, the secret and the outbox: only this account may enter it. */
 function privateDataDir(dir: string): string {
   ensurePrivateDir(dir);
@@ -219,5 +267,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // At most the absolute session lifetime (12 hours).
     sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 30, 1, 720),
     appSecretPrevious: previousSecrets(env, appSecret),
+    telegram: telegram(env, appSecret),
   };
 }

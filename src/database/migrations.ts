@@ -8,6 +8,7 @@ import { StaffAccess1764000005000 } from './migrations/1764000005000-staff-acces
 import { Hardening1764000006000 } from './migrations/1764000006000-hardening';
 import { Tidy1764000007000 } from './migrations/1764000007000-tidy';
 import { OutcomePublicNote1764000008000 } from './migrations/1764000008000-outcome-public-note';
+import { Telegram1764000011000 } from './migrations/1764000011000-telegram';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Hardening1764000006000,
   Tidy1764000007000,
   OutcomePublicNote1764000008000,
+  Telegram1764000011000,
 ];

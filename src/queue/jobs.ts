@@ -12,6 +12,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Send one row of mail_sends. */
   'mail.send': { mailSendId: number };
+  /** Send one row of telegram_sends (neutral news to a chat that asked for it). */
+  'telegram.send': { telegramSendId: number };
   /** Escalations past their due date → overdue and the next rung; those whose complaint moved on → superseded. */
   'sla.sweep': Record<string, never>;
   /** Council terms ending in 60 and 30 days, and vacant seats. */
@@ -27,6 +29,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'mail.send': MAIL_QUEUE,
+  'telegram.send': MAIL_QUEUE,
   'sla.sweep': SWEEP_QUEUE,
   'councils.reminders': SWEEP_QUEUE,
   'retention.sweep': SWEEP_QUEUE,
@@ -39,7 +42,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
  * schedule mail). One BullMQ job scheduler each, shared by every instance, so each runs once per
  * period whatever the number of processes.
  */
-export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send'>; everyMs: number }[] = [
+export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'telegram.send'>; everyMs: number }[] = [
   { name: 'sla.sweep', everyMs: 60_000 },
   { name: 'councils.reminders', everyMs: 60_000 },
   { name: 'retention.sweep', everyMs: 60 * 60_000 },
