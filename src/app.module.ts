@@ -23,6 +23,7 @@ import { ExportsModule } from './exports/exports.module';
 import { WebModule } from './web/web.module';
 import { EscalationsModule } from './escalations/escalations.module';
 import { KeysModule } from './keys/keys.module';
+import { TelegramModule } from './telegram/telegram.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -59,6 +60,7 @@ export class AppModule {
         ExportsModule,
         WebModule,
         EscalationsModule,
+        TelegramModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

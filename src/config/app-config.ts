@@ -63,6 +63,8 @@ export interface TelegramConfig {
   apiRoot: string | null;
   /** Updates one chat may send per minute before the bot stops answering it for a while. */
   ratePerMinute: number;
+  /** false in `npm run worker`: it sends news but never polls (two pollers conflict at Telegram). */
+  receive: boolean;
 }
 
 export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
@@ -204,6 +206,7 @@ function telegram(env: Env, appSecret: string): TelegramConfig | null {
     webhookUrl: url(env, 'TELEGRAM_WEBHOOK_URL', null, ['https']),
     apiRoot: url(env, 'TELEGRAM_API_ROOT', null, ['http', 'https'])?.replace(/\/+$/, '') ?? null,
     ratePerMinute: int(env, 'TELEGRAM_RATE_PER_MINUTE', 30, 1, 1000),
+    receive: true,
   };
 }
 

@@ -24,6 +24,8 @@ export interface JobPayloads {
   'mail.reconcile': Record<string, never>;
   /** Relayed outbox records older than a week are deleted. */
   'outbox.prune': Record<string, never>;
+  /** Telegram conversations idle for 30 minutes are deleted. */
+  'telegram.purge': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -35,6 +37,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'retention.sweep': SWEEP_QUEUE,
   'mail.reconcile': SWEEP_QUEUE,
   'outbox.prune': SWEEP_QUEUE,
+  'telegram.purge': SWEEP_QUEUE,
 };
 
 /**
@@ -48,6 +51,7 @@ export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'telegram.sen
   { name: 'retention.sweep', everyMs: 60 * 60_000 },
   { name: 'mail.reconcile', everyMs: 60_000 },
   { name: 'outbox.prune', everyMs: 60 * 60_000 },
+  { name: 'telegram.purge', everyMs: 5 * 60_000 },
 ];
 
 /** Retries for transient failures (SMTP 4xx, connection errors, Redis hiccups). */
