@@ -6,7 +6,6 @@ import { ComplaintIntakeService } from '../complaints/complaint-intake.service';
 import { AGE_GROUPS, CATEGORIES, GENDERS } from '../complaints/complaint.constants';
 import { validatePublicComplaint } from '../complaints/dto/validate-public';
 import { FeedbackService } from '../complaints/feedback.service';
-import { groupTrackingCode } from '../complaints/public-code';
 import { chatKeyOf } from './telegram-crypto';
 import { Draft, TelegramConversations } from './telegram-conversations.repository';
 import { TelegramStatusFlow } from './telegram-status.flow';
@@ -160,7 +159,7 @@ export class TelegramConversationService {
           if (err instanceof DomainError && err.code === 'VALIDATION') return { next: null, replies: [{ text: t('invalid_generic', { message: err.message }) }] };
           throw err;
         }
-        const replies: Reply[] = [{ text: t('submitted', { reference: result.reference, code: groupTrackingCode(result.trackingCode), trackUrl: `${this.config.publicUrl}/track` }) }];
+        const replies: Reply[] = [{ text: t('submitted', { reference: result.reference, code: result.trackingCode, trackUrl: `${this.config.publicUrl}/track` }) }];
         if (notify) replies.push({ text: t('notify_on') });
         // Nothing of the complaint stays in the conversation once it is filed.
         return { next: null, replies };

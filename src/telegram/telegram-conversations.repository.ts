@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LessThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { FieldCipher } from '../common/crypto';
 import { AppConfig } from '../config/app-config';
@@ -97,7 +96,9 @@ export class TelegramConversations {
   /** Conversations idle past the limit are deleted (the `telegram.purge` job). */
   async purge(): Promise<number> {
     const cutoff = new Date(this.clock.now().getTime() - CONVERSATION_IDLE_MS);
-    const result = await this.db.transaction(({ em }) => em.delete(TelegramConversation, { updatedAt: LessThan(cutoff) }));
+    const result = await this.db.transaction(({ em }) =>
+      em.createQueryBuilder().delete().from(TelegramConversation).where('updated_at < :cutoff', { cutoff: cutoff.getTime() }).execute(),
+    );
     return result.affected ?? 0;
   }
 }
