@@ -6,6 +6,7 @@ import { TelegramSend } from '../../src/notifications/telegram-send.entity';
 import { JobRegistry } from '../../src/queue/job-registry';
 import { TelegramConversation } from '../../src/telegram/telegram-conversation.entity';
 import { botText } from '../../src/telegram/telegram-texts';
+import { chatKeyOf } from '../../src/telegram/telegram-crypto';
 import tgMail from '../../src/notifications/templates/tg.json';
 import ruMail from '../../src/notifications/templates/ru.json';
 import { FakeTelegram, SentMessage } from '../support/fake-telegram';
@@ -34,7 +35,7 @@ class Chat {
   constructor(
     private readonly fake: FakeTelegram,
     readonly id: number,
-    private readonly deliver: (update: Record<string, unknown>) => Promise<void>,
+    readonly deliver: (update: Record<string, unknown>) => Promise<void>,
   ) {}
 
   say(text: string): Promise<SentMessage[]> {
@@ -66,7 +67,7 @@ const button = (msgs: SentMessage[], data: string) => {
 };
 
 /** A whole complaint through the bot; answers the reference and code it was given. */
-async function fileComplaint(chat: Chat, lang: 'tg' | 'ru', cityId: number, facilityId: number, notify: boolean) {
+async function fileComplaint(chat: Chat, lang: 'tg' | 'ru', cityId: number, facilityId: number, notify: boolean, contact = true) {
   let m = await chat.say('/start');
   m = await chat.press(button(m, `lang:${lang}`));
   expect(m.map((x) => x.text)).toEqual([botText(lang, 'welcome'), botText(lang, 'privacy'), botText(lang, 'menu')]);
@@ -84,11 +85,15 @@ async function fileComplaint(chat: Chat, lang: 'tg' | 'ru', cityId: number, faci
   m = await chat.press(button(m, 'g:female'));
   m = await chat.press(button(m, 'skip'));
   expect(m[0].text).toBe(botText(lang, 'ask_contact'));
-  m = await chat.say('+992 90 123 4567');
-  expect(m[0].text).toBe(botText(lang, 'ask_may_contact'));
-  m = await chat.press('yes');
-  expect(m[0].text).toBe(botText(lang, 'ask_disclose'));
-  m = await chat.press('no');
+  if (contact) {
+    m = await chat.say('+992 90 123 4567');
+    expect(m[0].text).toBe(botText(lang, 'ask_may_contact'));
+    m = await chat.press('yes');
+    expect(m[0].text).toBe(botText(lang, 'ask_disclose'));
+    m = await chat.press('no');
+  } else {
+    m = await chat.press('skip');
+  }
   expect(m[0].text).toBe(botText(lang, 'ask_notify'));
   m = await chat.press(notify ? 'yes' : 'no');
   const reference = /[A-Z]{3}-\d{2}-\d{4,6}/.exec(m[0].text)?.[0];
@@ -240,6 +245,18 @@ describe('Telegram bot (issue 15)', () => {
       expect(t.logs.text()).not.toContain('навбат');
     });
 
+    it('erases the chat to notify with the contact details under the retention rule, even without other contact', async () => {
+      const other = new Chat(fake, CHAT_OTHER + 1, chat.deliver);
+      const { reference } = await fileComplaint(other, 'tg', cityId, facilityId, true, false);
+      const filed = await t.db.manager.findOneByOrFail(Complaint, { reference });
+      expect(filed.contactEnc).toBeNull();
+      expect(filed.notifyChatEnc).toMatch(/^v1:/);
+      await resolveByStaff(t, reference, 'Ҳал шуд.');
+      t.clock.advanceDays(t.config.contactRetentionDays + 1);
+      await t.app.get(JobRegistry).get('retention.sweep')!({});
+      expect(await t.db.manager.findOneByOrFail(Complaint, { reference })).toMatchObject({ notifyChatEnc: null, notifyChatKey: null, notifyLanguage: null });
+    });
+
     it('forgets an unfinished complaint after 30 idle minutes', async () => {
       await chat.say('/start');
       await chat.press('lang:tg');
@@ -248,9 +265,13 @@ describe('Telegram bot (issue 15)', () => {
       t.clock.advanceMs(31 * 60_000);
       m = await chat.press(`fac:${facilityId}`);
       expect(m[0].text).toBe(botText('tg', 'expired'));
-      expect(await t.app.get(JobRegistry).get('telegram.purge')!({})).toEqual({ telegramConversationsPurged: 0 });
+      // The periodic purge deletes idle conversations only.
+      const mine = { chatKey: chatKeyOf(t.config, CHAT_TG) };
+      await t.app.get(JobRegistry).get('telegram.purge')!({});
+      expect(await t.db.manager.countBy(TelegramConversation, mine)).toBe(1);
       t.clock.advanceMs(31 * 60_000);
-      expect(await t.app.get(JobRegistry).get('telegram.purge')!({})).toEqual({ telegramConversationsPurged: 1 });
+      await t.app.get(JobRegistry).get('telegram.purge')!({});
+      expect(await t.db.manager.countBy(TelegramConversation, mine)).toBe(0);
     });
   });
 
