@@ -61,7 +61,8 @@ export class TelegramConversations {
       const now = this.clock.now();
       const row = await em.findOne(TelegramConversation, { where: { chatKey } });
       if (!row) {
-        await em.insert(TelegramConversation, { chatKey, language: null, stateEnc: null, windowStart: now, windowCount: 1, updatedAt: now });
+        // Two first updates of one chat at once (webhook): the second finds the row next time.
+        await em.createQueryBuilder().insert().into(TelegramConversation).values({ chatKey, language: null, stateEnc: null, windowStart: now, windowCount: 1, updatedAt: now }).orIgnore().execute();
         return { language: null, draft: null, expired: false, rate: 'ok' };
       }
       const idle = now.getTime() - row.updatedAt.getTime() > CONVERSATION_IDLE_MS;
