@@ -181,7 +181,7 @@ const OUTCOME: Weights<Outcome> = {
   unresolved_client_deceased: 0.1,
 };
 
-const CHANNEL: Weights<Channel> = { web: 55, paper_form: 20, hotline: 10, outreach: 13, other: 2 };
+const CHANNEL: Weights<Channel> = { web: 55, paper_form: 20, hotline: 10, outreach: 13, other: 2, telegram: 0 };
 const RESPONSIBLE: Weights<ResponsiblePartyType> = { healthcare: 60, individual: 15, state_service: 10, police: 12, other: 3 };
 const PRIORITY: Weights<Priority> = { low: 1, normal: 3, high: 1, urgent: 1 };
 

@@ -26,6 +26,7 @@ import { EscalationsModule } from './escalations/escalations.module';
 import { KeysModule } from './keys/keys.module';
 import { BackupModule } from './backup/backup.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { TelegramModule } from './telegram/telegram.module';
 
 export interface AppOptions {
   /** Where logs go (tests capture them to check nothing personal is written). */
@@ -65,6 +66,7 @@ export class AppModule {
         EscalationsModule,
         BackupModule,
         MetricsModule,
+        TelegramModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   restrictFileCreation();
   let config;
   try {
-    config = { ...loadConfig(), worker: 'inline' as const };
+    const loaded = loadConfig();
+    // The worker sends Telegram news but never takes updates: the API process does.
+    config = { ...loaded, worker: 'inline' as const, telegram: loaded.telegram && { ...loaded.telegram, receive: false } };
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(err.message + '\n');

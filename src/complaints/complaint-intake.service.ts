@@ -14,7 +14,8 @@ import { City } from '../councils/city.entity';
 import { Database } from '../database/database.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Facility } from '../facilities/facility.entity';
-import { contactAad, contactCipher, ContactDetails } from './contact-cipher';
+import { contactAad, contactCipher, ContactDetails, notifyChatAad } from './contact-cipher';
+import { keyRingFor } from '../keys/key-ring';
 import { ComplaintWorkflowService } from './complaint-workflow.service';
 import { ComplaintKeyPopulation } from './complaint-key-population.entity';
 import { Complaint } from './complaint.entity';
@@ -46,6 +47,14 @@ interface PendingIntake {
   trackingCode: string | null;
   /** The pre-issued reference of a complaint-box slip (canonical), when the complaint came on one. */
   slipReference: string | null;
+  notify?: TelegramNotify;
+}
+
+/** A Telegram chat that asked for neutral news about its complaint (stored encrypted). */
+export interface TelegramNotify {
+  chatId: string;
+  chatKey: string;
+  language: string;
 }
 
 /** Earliest date accepted for an incident or a backdated receipt; older is a typing mistake. */
@@ -55,6 +64,7 @@ const EARLIEST_DATE = '2000-01-01';
 export class ComplaintIntakeService {
   private readonly logger = new Logger(ComplaintIntakeService.name);
   private readonly cipher: FieldCipher;
+  private readonly chatCipher: FieldCipher;
   private readonly hasher: TrackingCodeHasher;
   /** Intakes arriving together share one write transaction. */
   private readonly write: (intake: PendingIntake) => Promise<Required<IntakeResult>>;
@@ -68,6 +78,7 @@ export class ComplaintIntakeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cipher = contactCipher(config);
+    this.chatCipher = keyRingFor(config).cipher('telegram');
     this.hasher = trackingCodeHasher(config);
     this.write = db.command({ check: (uow, items) => this.check(uow, items), apply: (uow, items) => this.apply(uow, items) });
   }
@@ -75,7 +86,16 @@ export class ComplaintIntakeService {
   /** The public form: always channel web, received now. */
   async submitPublic(dto: PublicComplaintDto): Promise<IntakeResult & { trackingCode: string }> {
     if (dto.website && dto.website.trim() !== '') return this.decoy(dto.cityId);
-    const { reference, trackingCode } = await this.create(PUBLIC_ACTOR, dto, 'web', this.clock.now(), null);
+    const { reference, trackingCode } = await this.create(PUBLIC_ACTOR, dto, 'web', this.clock.now());
+    return { reference, trackingCode: trackingCode! };
+  }
+
+  /**
+   * The Telegram bot: the public form's rules (the caller validated a PublicComplaintDto), channel
+   * telegram, received now, with the chat to notify when the person opted in.
+   */
+  async submitTelegram(dto: PublicComplaintDto, notify: TelegramNotify | null): Promise<IntakeResult & { trackingCode: string }> {
+    const { reference, trackingCode } = await this.create(PUBLIC_ACTOR, dto, 'telegram', this.clock.now(), { notify: notify ?? undefined });
     return { reference, trackingCode: trackingCode! };
   }
 
@@ -96,10 +116,10 @@ export class ComplaintIntakeService {
       slipReference = normaliseReference(dto.slipReference);
       if (!slipReference) throw invalid('slipReference looks like BKH-26-0042 (the number printed on the slip)', { field: 'slipReference', reason: 'slip_unknown' });
     }
-    return this.create(actor, dto, dto.channel ?? 'paper_form', receivedAt, slipReference);
+    return this.create(actor, dto, dto.channel ?? 'paper_form', receivedAt, { slipReference });
   }
 
-  private async create(actor: Actor, dto: ComplaintFieldsDto, channel: Channel, receivedAt: Date, slipReference: string | null): Promise<Required<IntakeResult>> {
+  private async create(actor: Actor, dto: ComplaintFieldsDto, channel: Channel, receivedAt: Date, via: { slipReference?: string | null; notify?: TelegramNotify } = {}): Promise<Required<IntakeResult>> {
     const tz = this.config.timeZone;
     const receivedDay = dateInZone(receivedAt, tz);
     if (dto.incidentDate !== undefined) {
@@ -108,7 +128,8 @@ export class ComplaintIntakeService {
       if (dto.incidentDate > receivedDay) throw invalid('incidentDate must not be after the day the complaint was received', { field: 'incidentDate', reason: 'date_out_of_range' });
       if (dto.incidentDate < EARLIEST_DATE) throw invalid(`incidentDate must be on or after ${EARLIEST_DATE}`, { field: 'incidentDate', reason: 'date_out_of_range' });
     }
-    return this.write({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: slipReference ? null : generateTrackingCode(), slipReference });
+    const slipReference = via.slipReference ?? null;
+    return this.write({ actor, dto, channel, receivedAt, receivedDay, contact: cleanContact(dto.contact), trackingCode: slipReference ? null : generateTrackingCode(), slipReference, notify: via.notify });
   }
 
   /** Refuses, one by one, intakes whose city or facility does not exist; the rest are written together. */
@@ -179,6 +200,9 @@ export class ComplaintIntakeService {
             ageGroup: x.dto.ageGroup ?? null,
             responsiblePartyType: x.dto.responsiblePartyType ?? null,
             contactEnc: x.contact ? this.cipher.encrypt(JSON.stringify(x.contact), contactAad(ids[i])) : null,
+            notifyChatEnc: x.notify ? this.chatCipher.encrypt(x.notify.chatId, notifyChatAad(ids[i])) : null,
+            notifyChatKey: x.notify?.chatKey ?? null,
+            notifyLanguage: x.notify?.language ?? null,
             mayContact: x.dto.consents?.mayContact ?? false,
             discloseIdentityToFacility: x.dto.consents?.discloseIdentityToFacility ?? false,
             receivedAt: x.receivedAt,
@@ -205,7 +229,7 @@ export class ComplaintIntakeService {
         action: 'complaint.submit',
         entity: 'complaint',
         entityId: ids[i],
-        details: { channel: x.channel, cityId: x.dto.cityId, hasContact: x.contact !== null, ...(x.slipReference ? { slip: true } : {}) },
+        details: { channel: x.channel, cityId: x.dto.cityId, hasContact: x.contact !== null, ...(x.slipReference ? { slip: true } : {}), ...(x.notify ? { notify: 'telegram' } : {}) },
       })),
     );
     return intakes.map((x, i) => ({ id: ids[i], reference: references[i], trackingCode: x.trackingCode }));

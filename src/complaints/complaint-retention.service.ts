@@ -40,7 +40,7 @@ export class ComplaintRetentionService {
         const due = await em
           .createQueryBuilder(Complaint, 'c')
           .select(['c.id'])
-          .where({ contactEnc: Not(IsNull()) })
+          .where(new Brackets((w) => w.where({ contactEnc: Not(IsNull()) }).orWhere({ notifyChatEnc: Not(IsNull()) })))
           .andWhere(
             new Brackets((w) =>
               w
@@ -52,7 +52,8 @@ export class ComplaintRetentionService {
           .take(BATCH)
           .getMany();
         for (const { id } of due) {
-          await em.update(Complaint, { id }, { contactEnc: null, contactErasedAt: now });
+          // The Telegram chat to notify is contact data too: it goes with the rest.
+          await em.update(Complaint, { id }, { contactEnc: null, contactErasedAt: now, notifyChatEnc: null, notifyChatKey: null, notifyLanguage: null });
           this.workflow.addEvent(uow, { actor: null, complaintId: id, event: { type: 'contact_erased', public: false } });
           this.audit.record(uow, {
             actor: SYSTEM_ACTOR,

@@ -7,6 +7,7 @@ import { ComplaintEvent } from './complaint-event.entity';
 import { ComplaintAction, checkTransition, TRANSITIONS } from './complaint-transitions';
 import type { ComplaintStatus } from './complaint.constants';
 import { Complaint } from './complaint.entity';
+import { TelegramNews, TelegramNotifier } from '../notifications/telegram-notifier.service';
 
 export interface TransitionRequest {
   action: ComplaintAction;
@@ -40,7 +41,10 @@ export interface Transition {
  */
 @Injectable()
 export class ComplaintWorkflowService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly telegram: TelegramNotifier,
+  ) {}
 
   /** Why `actor` may not take `action` on a complaint in `status` now, or null if they may. */
   refusal(status: ComplaintStatus, action: ComplaintAction, actor: Actor): DomainError | null {
@@ -59,6 +63,7 @@ export class ComplaintWorkflowService {
    */
   async transition(uow: UnitOfWork, transitions: Many<Transition>): Promise<void> {
     const readVersions = new Map<Complaint, { version: number; changes: TransitionRequest['changes'] }>();
+    const news: TelegramNews[] = [];
     for (const { actor, complaint, req } of many(transitions)) {
       const refused = this.refusal(complaint.status, req.action, actor);
       if (refused) throw refused;
@@ -70,6 +75,8 @@ export class ComplaintWorkflowService {
       const from = complaint.status;
       Object.assign(complaint, req.changes, { status: TRANSITIONS[req.action].to, updatedAt: uow.now, version: complaint.version + 1 });
       this.addEvent(uow, { actor, complaintId: complaint.id, event: req.event });
+      // Whoever asked for Telegram news hears of every change they could see on /track.
+      if (req.event.public && complaint.notifyChatEnc) news.push({ complaintId: complaint.id, eventKey: `c${complaint.id}-v${complaint.version}` });
       this.audit.record(uow, { actor, action: `complaint.${req.action}`, entity: 'complaint', entityId: complaint.id, details: { from, to: complaint.status, ...req.auditDetails } });
     }
     for (const [c, write] of readVersions) {
@@ -81,6 +88,7 @@ export class ComplaintWorkflowService {
         .execute();
       if (!result.affected) throw new DomainError('CONFLICT', 'The complaint changed while you were working on it; reload and try again');
     }
+    if (news.length) await this.telegram.schedule(uow, news);
   }
 
   /** Timeline entries without a state change (contact revealed, an answer after the case moved on). */

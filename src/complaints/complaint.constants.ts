@@ -1,6 +1,6 @@
 /** Vocabularies from DESIGN §2–§3 and the REAct Tajikistan tables (seeds/react-tajikistan-2023-h1.txt). */
 
-export const CHANNELS = ['web', 'paper_form', 'hotline', 'outreach', 'other'] as const;
+export const CHANNELS = ['web', 'paper_form', 'hotline', 'outreach', 'other', 'telegram'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const CATEGORIES = [

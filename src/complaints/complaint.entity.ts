@@ -68,6 +68,18 @@ export class Complaint {
   @Column(instant({ name: 'contact_erased_at', nullable: true }))
   contactErasedAt: Date | null;
 
+  /** The Telegram chat to send neutral news to (AES-256-GCM, purpose telegram); only on opt-in, erased with the contact. */
+  @Column({ type: 'text', name: 'notify_chat_enc', nullable: true })
+  notifyChatEnc: string | null;
+
+  /** Keyed hash of that chat id, so /forget finds every complaint it follows without decrypting. */
+  @Column({ type: 'varchar', length: 64, name: 'notify_chat_key', nullable: true })
+  notifyChatKey: string | null;
+
+  /** Language of those messages (tg, ru, en). */
+  @Column({ type: 'varchar', length: 2, name: 'notify_language', nullable: true })
+  notifyLanguage: string | null;
+
   @Column({ type: 'boolean', name: 'may_contact', default: false })
   mayContact: boolean;
 

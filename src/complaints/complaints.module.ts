@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { JobRegistry } from '../queue/job-registry';
 import { QueueModule } from '../queue/queue.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ComplaintIntakeService } from './complaint-intake.service';
 import { ComplaintRetentionService } from './complaint-retention.service';
 import { ComplaintTrackingService } from './complaint-tracking.service';
@@ -12,7 +13,7 @@ import { FeedbackService } from './feedback.service';
 import { PublicComplaintsController } from './public-complaints.controller';
 
 @Module({
-  imports: [QueueModule],
+  imports: [QueueModule, NotificationsModule],
   controllers: [PublicComplaintsController, ComplaintsController],
   providers: [
     ComplaintWorkflowService,

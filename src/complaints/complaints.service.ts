@@ -84,7 +84,8 @@ export class ComplaintsService {
   async detail(actor: Actor, id: number) {
     const c = assertComplaintVisible(actor, await this.db.manager.findOne(Complaint, { where: { id } }));
     const events = await this.repo.timeline(c.id);
-    const { trackingHash: _hash, contactEnc, ...fields } = c;
+    // The Telegram chat is the complainant's contact data: staff never see it (nor its hash).
+    const { trackingHash: _hash, contactEnc, notifyChatEnc: _chat, notifyChatKey: _chatKey, notifyLanguage: _chatLang, ...fields } = c;
     return {
       ...fields,
       receivedAt: c.receivedAt.toISOString(),

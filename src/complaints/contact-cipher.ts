@@ -12,3 +12,6 @@ export const contactCipher = (config: Pick<AppConfig, 'appSecret' | 'appSecretPr
 
 /** Associated data binding a ciphertext to its row, so it cannot be copied onto another complaint. */
 export const contactAad = (complaintId: number) => `complaints.contact_enc:${complaintId}`;
+
+/** The Telegram chat to notify (purpose telegram), bound to its complaint like the contact. */
+export const notifyChatAad = (complaintId: number) => `complaints.notify_chat_enc:${complaintId}`;

@@ -19,6 +19,8 @@ import { Facility } from '../facilities/facility.entity';
 import { User } from '../users/user.entity';
 import { Escalation } from '../escalations/escalation.entity';
 import { MailSend } from '../notifications/mail-send.entity';
+import { TelegramSend } from '../notifications/telegram-send.entity';
+import { TelegramConversation } from '../telegram/telegram-conversation.entity';
 import { OutboxRecord } from '../queue/outbox.entity';
 import { EncryptionKey } from '../keys/encryption-key.entity';
 import { PageHandoff } from '../web/page-handoff.entity';
@@ -46,6 +48,8 @@ export const ENTITIES = [
   TrackingFailure,
   Escalation,
   MailSend,
+  TelegramSend,
+  TelegramConversation,
   OutboxRecord,
   EncryptionKey,
   PageHandoff,

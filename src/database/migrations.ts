@@ -10,6 +10,7 @@ import { Tidy1764000007000 } from './migrations/1764000007000-tidy';
 import { OutcomePublicNote1764000008000 } from './migrations/1764000008000-outcome-public-note';
 import { StaffLanguage1764000009000 } from './migrations/1764000009000-staff-language';
 import { Slips1764000010000 } from './migrations/1764000010000-slips';
+import { Telegram1764000011000 } from './migrations/1764000011000-telegram';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   OutcomePublicNote1764000008000,
   StaffLanguage1764000009000,
   Slips1764000010000,
+  Telegram1764000011000,
 ];

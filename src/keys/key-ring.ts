@@ -7,16 +7,17 @@ import type { AppConfig } from '../config/app-config';
  * and each must have a rotation target in src/keys/key-rotation.service.ts (a test checks it).
  * `key-wrap` protects stored data keys (below).
  */
-export const CIPHER_PURPOSES = ['contact', 'response-link', 'totp', 'key-wrap'] as const;
+export const CIPHER_PURPOSES = ['contact', 'response-link', 'totp', 'key-wrap', 'telegram'] as const;
 export type CipherPurpose = (typeof CIPHER_PURPOSES)[number];
 
 /**
  * Purposes whose key must outlive the secret because what it protects cannot be re-encrypted:
  * tracking codes are kept only as keyed hashes, so their key is stored in the key table, wrapped
  * under `key-wrap`, and rotation re-wraps it. Its value is the one earlier versions derived from
- * APP_SECRET, so hashes written before the key table existed still match.
+ * APP_SECRET, so hashes written before the key table existed still match. `telegram-chat` keys
+ * the hash of Telegram chat ids, so /forget still finds a chat after the secret changed.
  */
-export const DATA_KEY_PURPOSES = ['tracking-code'] as const;
+export const DATA_KEY_PURPOSES = ['tracking-code', 'telegram-chat'] as const;
 export type DataKeyPurpose = (typeof DATA_KEY_PURPOSES)[number];
 
 /**

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../auth/actor';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
-import { contactAad } from '../complaints/contact-cipher';
+import { contactAad, notifyChatAad } from '../complaints/contact-cipher';
 import { Database } from '../database/database.service';
 import { queryRows } from '../database/sql';
 import { tokenAad } from '../escalations/response-links';
 import { totpAad } from '../auth/second-factor.service';
+import { conversationAad } from '../telegram/telegram-crypto';
 import { CipherPurpose, wrapAad } from './key-ring';
 import { KeyRingService } from './key-ring.service';
 
@@ -27,6 +28,8 @@ export const ROTATION_TARGETS: RotationTarget[] = [
   { purpose: 'contact', table: 'complaints', idColumn: 'id', column: 'contact_enc', aad: (id) => contactAad(Number(id)) },
   { purpose: 'response-link', table: 'escalations', idColumn: 'id', column: 'token_enc', aad: (id) => tokenAad(Number(id)) },
   { purpose: 'totp', table: 'users', idColumn: 'id', column: 'totp_secret_enc', aad: (id) => totpAad(Number(id)) },
+  { purpose: 'telegram', table: 'complaints', idColumn: 'id', column: 'notify_chat_enc', aad: (id) => notifyChatAad(Number(id)) },
+  { purpose: 'telegram', table: 'telegram_conversations', idColumn: 'chat_key', column: 'state_enc', aad: (id) => conversationAad(String(id)) },
   { purpose: 'key-wrap', table: 'encryption_keys', idColumn: 'kid', column: 'key_enc', aad: (id) => wrapAad(String(id)) },
 ];
 

@@ -5,13 +5,14 @@ import { QueueService } from '../queue/queue.service';
 import { MailSend } from './mail-send.entity';
 import { SEND_LEASE_MS } from './mail-sender.service';
 import { sendKey } from './notification-steps';
+import { TelegramSend } from './telegram-send.entity';
 
 const BATCH = 500;
 
 /**
  * The database holds every mail that must still go out; Redis may have lost its job (flushed, or
  * restarted without persistence) or its worker may have died mid-send. This periodic job
- * (`mail.reconcile`) makes sure each due step has a job again.
+ * (`mail.reconcile`) makes sure each due step, and each pending Telegram news message, has a job again.
  */
 @Injectable()
 export class MailReconcile {
@@ -40,8 +41,27 @@ export class MailReconcile {
           return { ...report, redisUnavailable: true };
         }
       }
-      if (rows.length < BATCH) return report;
+      if (rows.length < BATCH) break;
       cursor = rows[rows.length - 1].id;
     }
+    return this.telegram(report);
+  }
+
+  /** Telegram news still pending a minute after it was scheduled gets its job again. */
+  private async telegram(report: { enqueued: number; redisUnavailable: boolean }) {
+    const rows = await this.db.manager
+      .createQueryBuilder(TelegramSend, 's')
+      .where("s.state = 'pending' AND s.created_at <= :before", { before: this.clock.now().getTime() - 60_000 })
+      .orderBy('s.id', 'ASC')
+      .take(BATCH)
+      .getMany();
+    for (const s of rows) {
+      try {
+        if ((await this.queues.ensure('telegram.send', { telegramSendId: s.id }, `tg-${s.eventKey}`)) !== 'present') report.enqueued++;
+      } catch {
+        return { ...report, redisUnavailable: true };
+      }
+    }
+    return report;
   }
 }

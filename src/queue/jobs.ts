@@ -14,6 +14,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 export interface JobPayloads {
   /** Send one row of mail_sends. */
   'mail.send': { mailSendId: number };
+  /** Send one row of telegram_sends (neutral news to a chat that asked for it). */
+  'telegram.send': { telegramSendId: number };
   /** Escalations past their due date → overdue and the next rung; those whose complaint moved on → superseded. */
   'sla.sweep': Record<string, never>;
   /** Council terms ending in 60 and 30 days, and vacant seats. */
@@ -26,17 +28,21 @@ export interface JobPayloads {
   'outbox.prune': Record<string, never>;
   /** An encrypted online backup into BACKUP_DIR (BACKUP_SCHEDULE), then pruning to BACKUP_KEEP. */
   'backup.run': Record<string, never>;
+  /** Telegram conversations idle for 30 minutes are deleted. */
+  'telegram.purge': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'mail.send': MAIL_QUEUE,
+  'telegram.send': MAIL_QUEUE,
   'sla.sweep': SWEEP_QUEUE,
   'councils.reminders': SWEEP_QUEUE,
   'retention.sweep': SWEEP_QUEUE,
   'mail.reconcile': SWEEP_QUEUE,
   'outbox.prune': SWEEP_QUEUE,
   'backup.run': BACKUP_QUEUE,
+  'telegram.purge': SWEEP_QUEUE,
 };
 
 /**
@@ -46,12 +52,13 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
  * default); 'hour': hourly. `backup.run` is periodic too, but on its own
  * schedule (BACKUP_SCHEDULE, a cron pattern) and queue, and not part of a full sweep.
  */
-export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run'>; every: 'sweep' | 'hour' }[] = [
+export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run' | 'telegram.send'>; every: 'sweep' | 'hour' }[] = [
   { name: 'sla.sweep', every: 'sweep' },
   { name: 'councils.reminders', every: 'sweep' },
   { name: 'retention.sweep', every: 'hour' },
   { name: 'mail.reconcile', every: 'sweep' },
   { name: 'outbox.prune', every: 'hour' },
+  { name: 'telegram.purge', every: 'sweep' },
 ];
 
 /** Retries for transient failures (SMTP 4xx, connection errors, Redis hiccups). */

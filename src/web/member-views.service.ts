@@ -120,7 +120,7 @@ export class MemberViews {
       facilities,
       cityById: new Map(cities.map((c) => [c.id, c])),
       fixedCity: ownCity !== undefined ? (cities[0] ?? null) : null,
-      channels: CHANNELS.filter((c) => c !== 'web'),
+      channels: CHANNELS.filter((c) => c !== 'web' && c !== 'telegram'),
       ...COMPLAINT_CHOICES,
     };
   }

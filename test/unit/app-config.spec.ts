@@ -261,4 +261,42 @@ describe('configuration (DESIGN §5)', () => {
     expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, METRICS_PORT: '' }).metricsPort).toBeNull();
     expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, METRICS_PORT: '9464' }).metricsPort).toBe(9464);
   });
+
+  describe('Telegram bot (issue 15)', () => {
+    const TOKEN = '123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345';
+    const WH = 'w'.repeat(32);
+    it('has no bot without TELEGRAM_BOT_TOKEN', () => {
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET }).telegram).toBeNull();
+    });
+    it('defaults to polling with a secret-derived webhook path and 30 updates a minute', () => {
+      const c = loadConfig({ DATA_DIR: dir, APP_SECRET: SECRET, TELEGRAM_BOT_TOKEN: TOKEN }).telegram!;
+      expect(c).toMatchObject({ token: TOKEN, mode: 'polling', webhookSecret: null, webhookUrl: null, apiRoot: null, ratePerMinute: 30 });
+      expect(c.webhookPath).toMatch(/^[0-9a-f]{32}$/);
+      expect(loadConfig({ DATA_DIR: dir, APP_SECRET: 'y'.repeat(40), TELEGRAM_BOT_TOKEN: TOKEN }).telegram!.webhookPath).not.toBe(c.webhookPath);
+    });
+    it('reads webhook mode, its path, secret and URL, and the API root', () => {
+      const c = loadConfig({
+        DATA_DIR: dir,
+        APP_SECRET: SECRET,
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_SECRET: WH,
+        TELEGRAM_WEBHOOK_PATH: 'p'.repeat(20),
+        TELEGRAM_WEBHOOK_URL: 'https://kpac.example/telegram/' + 'p'.repeat(20),
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:9999/',
+        TELEGRAM_RATE_PER_MINUTE: '10',
+      }).telegram!;
+      expect(c).toMatchObject({ mode: 'webhook', webhookSecret: WH, webhookPath: 'p'.repeat(20), apiRoot: 'http://127.0.0.1:9999', ratePerMinute: 10 });
+    });
+    it('refuses a bad token, mode, secret, path or URL with one line naming the variable', () => {
+      const base = { DATA_DIR: dir, APP_SECRET: SECRET, TELEGRAM_BOT_TOKEN: TOKEN };
+      expect(() => loadConfig({ ...base, TELEGRAM_BOT_TOKEN: 'nonsense' })).toThrow(/TELEGRAM_BOT_TOKEN/);
+      expect(() => loadConfig({ ...base, TELEGRAM_MODE: 'push' })).toThrow(/TELEGRAM_MODE must be "webhook" or "polling"/);
+      expect(() => loadConfig({ ...base, TELEGRAM_MODE: 'webhook' })).toThrow(/TELEGRAM_WEBHOOK_SECRET is required/);
+      expect(() => loadConfig({ ...base, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: 'short' })).toThrow(/TELEGRAM_WEBHOOK_SECRET must be 16/);
+      expect(() => loadConfig({ ...base, TELEGRAM_WEBHOOK_PATH: 'a/b' })).toThrow(/TELEGRAM_WEBHOOK_PATH/);
+      expect(() => loadConfig({ ...base, TELEGRAM_WEBHOOK_URL: 'http://plain.example' })).toThrow(/TELEGRAM_WEBHOOK_URL must use one of https/);
+      expect(() => loadConfig({ ...base, TELEGRAM_RATE_PER_MINUTE: '0' })).toThrow(/TELEGRAM_RATE_PER_MINUTE/);
+    });
+  });
 });

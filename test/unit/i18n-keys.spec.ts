@@ -74,6 +74,19 @@ describe('message files', () => {
     expectSameKeys(mail, 'src/notifications/templates');
   });
 
+  it('every Telegram bot key exists in tg, ru and en, with every category, gender, status and rating aspect (src/telegram/texts)', () => {
+    const dir = join(ROOT, 'telegram', 'texts');
+    const bot = Object.fromEntries(LANGS.map((l) => [l, flatten(JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')))]));
+    expectSameKeys(bot, 'src/telegram/texts');
+    const needed = [
+      ...CATEGORIES.map((c) => `category.${c}`),
+      ...GENDERS.map((g) => `gender.${g}`),
+      ...STATUSES.map((s) => `status.${s}`),
+      ...['waitingTime', 'staffAttitude', 'openingHours', 'confidentiality', 'overall'].map((a) => `aspect.${a}`),
+    ];
+    expect(needed.filter((k) => !bot.en.has(k))).toEqual([]);
+  });
+
   it('every key the views and web controllers use literally is defined', () => {
     const used = new Set<string>();
     const views = join(ROOT, 'web', 'views');

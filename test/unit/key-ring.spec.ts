@@ -85,9 +85,11 @@ describe('key ring (issue 11, item 11)', () => {
     const rotated = loaded([B, A], first.table);
     expect(rotated.ring.dataKey('tracking-code').current.equals(key)).toBe(true);
     // Re-wrapped under the new secret (as rotate-keys does), the old secret is no longer needed.
-    const record = rotated.table.find((r) => r.purpose === 'tracking-code')!;
-    const plain = rotated.ring.cipher('key-wrap').decrypt(record.keyEnc!, `encryption_keys.key_enc:${record.kid}`);
-    record.keyEnc = rotated.ring.cipher('key-wrap').encrypt(plain, `encryption_keys.key_enc:${record.kid}`);
+    // Every stored data key (tracking-code, telegram-chat) is re-wrapped.
+    for (const record of rotated.table.filter((r) => r.keyEnc)) {
+      const plain = rotated.ring.cipher('key-wrap').decrypt(record.keyEnc!, `encryption_keys.key_enc:${record.kid}`);
+      record.keyEnc = rotated.ring.cipher('key-wrap').encrypt(plain, `encryption_keys.key_enc:${record.kid}`);
+    }
     expect(loaded([B], rotated.table).ring.dataKey('tracking-code').current.equals(key)).toBe(true);
     // Not re-wrapped: starting on the new secret alone stops with a line saying what to do.
     const stale = loaded([A]);
