@@ -7,7 +7,7 @@ import { ComplaintsService } from '../../src/complaints/complaints.service';
 import { EscalationsService } from '../../src/escalations/escalations.service';
 import type { Facility } from '../../src/facilities/facility.entity';
 import { User } from '../../src/users/user.entity';
-import { freePort, launchChromium } from '../support/browser';
+import { freePort, launchChromium, screenshot } from '../support/browser';
 import { givenComplaint } from '../support/escalation-fixtures';
 import { cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff, STAFF_PASSWORD } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
@@ -179,6 +179,7 @@ describe('phones: error pages, the board, admin forms, every page at 360 px (iss
     expect(await closed.locator('a.ref').allTextContents()).toEqual([rejected.reference, disputed.reference]);
     const card = closed.locator('li', { has: page.locator(`a.ref:text("${disputed.reference}")`) });
     expect(await card.locator('.badge.disputed').textContent()).toBe('Оспорена');
+    await screenshot(page, 'board-closed-360.png');
     await expectFits(page, '/staff');
     // The filter form fits 360 px and narrows the board to the disputed ones.
     await page.selectOption('#f-status', 'disputed');

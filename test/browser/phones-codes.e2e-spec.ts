@@ -2,7 +2,7 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Facility } from '../../src/facilities/facility.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
-import { freePort, launchChromium } from '../support/browser';
+import { freePort, launchChromium, screenshot } from '../support/browser';
 import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -89,6 +89,7 @@ describe('codes and forms on a phone (Chromium, 360 × 740)', () => {
     const noteBox = (await page.locator('#public-note').boundingBox())!;
     const questionBox = (await page.locator('form[action="/track/confirm"]').boundingBox())!;
     expect(noteBox.y).toBeLessThan(questionBox.y);
+    await screenshot(page, 'track-outcome-tg-360.png');
     expect(await page.textContent('form[action="/track/confirm"]')).toContain('Бале, мушкили ман ҳал шуд');
     await noHorizontalScroll(page);
 

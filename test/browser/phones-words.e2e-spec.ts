@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium } from '../support/browser';
+import { freePort, launchChromium, screenshot } from '../support/browser';
 import { cityByCode, seedFacility, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
 import { insertComplaints } from '../support/stats-fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
@@ -94,6 +94,7 @@ describe('phones: charts and tap targets at 360 px', () => {
     expect(all).toEqual(expect.arrayContaining(['I кв. 2026', 'IV кв. 2025', 'Бохтар', 'Душанбе']));
     expect(all.join('\n')).not.toMatch(/\d{4}-Q\d|\d+ \(\d+\)/);
     expect(all.some((s) => /^решено положительно: \d+ из \d+ жалоб/.test(s))).toBe(true);
+    await screenshot(page, 'dashboard-360.png');
     expect(await pastTheEdge(page)).toEqual([]);
     await ctx.close();
   });

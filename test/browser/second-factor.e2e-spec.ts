@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { screenshot } from '../support/browser';
 import { Browser, chromium, Page } from 'playwright-core';
 import { bearer } from '../support/fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -15,7 +15,6 @@ import { totpAt } from '../support/two-factor';
  * app's clock, as an authenticator app would.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const EMAIL = 'coordinator@test.kpac';
 const PASSWORD = 'coordinator-password-1';
 
@@ -47,7 +46,6 @@ describe('second factor in a real browser (issue 11)', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -86,7 +84,7 @@ describe('second factor in a real browser (issue 11)', () => {
     expect(await page.locator('.qr path').count()).toBeGreaterThan(0);
     const secret = (await page.textContent('#totp-secret'))!.replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    await page.screenshot({ path: join(SHOTS, 'two-factor-enrol.png'), fullPage: true });
+    await screenshot(page, 'two-factor-enrol.png');
     // No session before the code: the admin pages still send to the login page.
     const early = await ctx.newPage();
     await early.goto(`${base}/admin/dashboard`);

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { screenshot } from '../support/browser';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { bearer, seedFacility, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
@@ -13,7 +13,6 @@ import type { Facility } from '../../src/facilities/facility.entity';
  * language checks of issue 6. Screenshots for the README are written to docs/screenshots/.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const PUBLIC_PAGE_BUDGET = 100 * 1024;
 
 function freePort(): Promise<number> {
@@ -70,7 +69,6 @@ describe('web interface in a real browser', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    mkdirSync(SHOTS, { recursive: true });
   });
 
   afterAll(async () => {
@@ -133,7 +131,7 @@ describe('web interface in a real browser', () => {
     expect(new URL(sp.url()).pathname).toBe('/staff');
     const card = sp.locator('[data-column=colNew] a.ref', { hasText: reference });
     await expect(card.count()).resolves.toBe(1);
-    await sp.screenshot({ path: join(SHOTS, 'triage-board.png'), fullPage: true });
+    await screenshot(sp, 'triage-board.png');
     await Promise.all([sp.waitForNavigation(), card.click()]);
     const complaintUrl = sp.url();
     await Promise.all([sp.waitForNavigation(), sp.click('button[name=decision][value=accept]')]);
@@ -267,7 +265,7 @@ describe('web interface in a real browser', () => {
       expect({ path, latin: latin.filter((w) => w !== 'BKH') }).toEqual({ path, latin: [] });
     }
     await page.goto(`${base}/complain`);
-    await page.screenshot({ path: join(SHOTS, 'complaint-form-tg.png'), fullPage: true });
+    await screenshot(page, 'complaint-form-tg.png');
     await ctx.close();
   });
 
@@ -291,7 +289,7 @@ describe('web interface in a real browser', () => {
     expect(await charts.count()).toBeGreaterThanOrEqual(4);
     // The Bokhtar complaint of the story was resolved positively: 1 of 1.
     expect(await ap.locator('section.chart svg desc').first().textContent()).toContain('100');
-    await ap.screenshot({ path: join(SHOTS, 'dashboard.png'), fullPage: true });
+    await screenshot(ap, 'dashboard.png');
     for (const path of ['/admin/councils', '/admin/facilities', '/admin/users', '/admin/audit', '/staff', '/staff/council?id=1']) {
       const res = await ap.goto(base + path);
       expect({ path, status: res!.status() }).toEqual({ path, status: 200 });
