@@ -3,13 +3,14 @@ import { once } from 'node:events';
 import { Client } from 'pg';
 import { BackupFileError } from './backup-file';
 import type { SnapshotFacts } from './sqlite-snapshot';
+import { childProcessEnv } from '../config/config-values';
 
 /** A connection URL without its password (which goes in PGPASSWORD, not on a command line others can list). */
 function clientArgs(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   const u = new URL(url);
   const password = decodeURIComponent(u.password);
   u.password = '';
-  return { dbname: u.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+  return { dbname: u.toString(), env: childProcessEnv(password ? { PGPASSWORD: password } : {}) };
 }
 
 /** Stops with one line when a PostgreSQL client program is not installed. */

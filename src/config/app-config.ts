@@ -1,8 +1,12 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ensurePrivateDir } from '../common/private-files';
+import { ConfigError, Env, int, url } from './config-values';
+import { TelegramConfig, telegramConfig } from './telegram-config';
+
+export { ConfigError } from './config-values';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -56,26 +60,6 @@ export interface AppConfig {
   telegram: TelegramConfig | null;
 }
 
-export const TELEGRAM_MODES = ['webhook', 'polling'] as const;
-export type TelegramMode = (typeof TELEGRAM_MODES)[number];
-
-export interface TelegramConfig {
-  token: string;
-  mode: TelegramMode;
-  /** The last segment of POST /telegram/<path> (webhook mode); secret-derived unless set. */
-  webhookPath: string;
-  /** Compared with Telegram's X-Telegram-Bot-Api-Secret-Token header; null in polling mode. */
-  webhookSecret: string | null;
-  /** Where Telegram should deliver updates; when set, the bot registers it at start-up. */
-  webhookUrl: string | null;
-  /** Bot API root (tests point it at a fake server); null: Telegram's own. */
-  apiRoot: string | null;
-  /** Updates one chat may send per minute before the bot stops answering it for a while. */
-  ratePerMinute: number;
-  /** false in `npm run worker`: it sends news but never polls (two pollers conflict at Telegram). */
-  receive: boolean;
-}
-
 export interface BackupConfig {
   /** Where `npm run backup` and the scheduled job write (0700; files 0600). */
   dir: string;
@@ -92,39 +76,6 @@ export const TWO_FACTOR_POLICIES = ['admins', 'all'] as const;
 export type TwoFactorPolicy = (typeof TWO_FACTOR_POLICIES)[number];
 
 /** Thrown for bad configuration: one line naming the variable and what is wrong. */
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, def: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number between ${min} and ${max}, got "${raw}"`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
-
-function url(env: Env, name: string, def: string | null, protocols: string[]): string | null {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be a URL (${protocols.join(', ')}), got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
-  }
-  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
-    throw new ConfigError(name, `must use one of ${protocols.join(', ')}, got "${parsed.protocol}"`);
-  }
-  return raw;
-}
-
 function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   const raw = env.DATABASE_URL || `sqlite:${dataDir}/kpac.sqlite`;
   if (raw.startsWith('sqlite:')) {
@@ -200,35 +151,6 @@ function trustProxy(env: Env): number | string[] | null {
     }
   }
   return entries;
-}
-
-/** TELEGRAM_*: only read when a bot token is given. */
-function telegram(env: Env, appSecret: string): TelegramConfig | null {
-  const token = env.TELEGRAM_BOT_TOKEN?.trim();
-  if (!token) return null;
-  if (!/^\d+:[A-Za-z0-9_-]{20,}$/.test(token)) throw new ConfigError('TELEGRAM_BOT_TOKEN', 'must be the token BotFather gave (digits, a colon, then letters), e.g. 123456:ABC-DEF…');
-  const mode = (env.TELEGRAM_MODE || 'polling').trim();
-  if (!(TELEGRAM_MODES as readonly string[]).includes(mode)) throw new ConfigError('TELEGRAM_MODE', `must be "webhook" or "polling", got "${mode}"`);
-  const secret = env.TELEGRAM_WEBHOOK_SECRET?.trim() || null;
-  // Telegram allows 1–256 characters A-Z, a-z, 0-9, _ and - in the secret token.
-  if (secret !== null && !/^[A-Za-z0-9_-]{16,256}$/.test(secret)) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (e.g. openssl rand -hex 32)');
-  }
-  if (mode === 'webhook' && secret === null) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_MODE=webhook (e.g. openssl rand -hex 32)');
-  const path = env.TELEGRAM_WEBHOOK_PATH?.trim() || null;
-  if (path !== null && !/^[A-Za-z0-9_-]{16,128}$/.test(path)) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_PATH', 'must be 16 to 128 characters of A-Z, a-z, 0-9, _ and - (it is part of the URL, so keep it unguessable)');
-  }
-  return {
-    token,
-    mode: mode as TelegramMode,
-    webhookPath: path ?? createHmac('sha256', appSecret).update('telegram-webhook-path').digest('hex').slice(0, 32),
-    webhookSecret: mode === 'webhook' ? secret : null,
-    webhookUrl: url(env, 'TELEGRAM_WEBHOOK_URL', null, ['https']),
-    apiRoot: url(env, 'TELEGRAM_API_ROOT', null, ['http', 'https'])?.replace(/\/+$/, '') ?? null,
-    ratePerMinute: int(env, 'TELEGRAM_RATE_PER_MINUTE', 30, 1, 1000),
-    receive: true,
-  };
 }
 
 /** DATA_DIR holds the database, the secret and the outbox: only this account may enter it. */
@@ -317,6 +239,6 @@ export function loadConfig(env: Env = process.env, terminal: boolean = Boolean(p
     appSecretPrevious: previousSecrets(env, appSecret),
     backup: backupConfig(env, dataDir),
     metricsPort: env.METRICS_PORT === undefined || env.METRICS_PORT.trim() === '' ? null : int(env, 'METRICS_PORT', 0, 1, 65535),
-    telegram: telegram(env, appSecret),
+    telegram: telegramConfig(env, appSecret),
   };
 }
