@@ -9,6 +9,7 @@ import { Hardening1764000006000 } from './migrations/1764000006000-hardening';
 import { Tidy1764000007000 } from './migrations/1764000007000-tidy';
 import { OutcomePublicNote1764000008000 } from './migrations/1764000008000-outcome-public-note';
 import { StaffLanguage1764000009000 } from './migrations/1764000009000-staff-language';
+import { EscalationRollup1764000012000 } from './migrations/1764000012000-escalation-rollup';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Tidy1764000007000,
   OutcomePublicNote1764000008000,
   StaffLanguage1764000009000,
+  EscalationRollup1764000012000,
 ];

@@ -6,13 +6,15 @@ import { APP_CONFIG } from '../config/config.module';
 import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
 import { num, param } from '../database/sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
+import { SLA_BUCKET_MS } from './escalation-rollup';
+import { StatsRollupService } from './stats-rollup.service';
 import { StatsPeriodQueryDto } from './stats-query.dto';
 import { describePeriod, statsPeriod, StatsPeriod, wherePeriod } from './stats-period';
 import { dateInZone } from '../common/dates';
 import { statsScope, StatsScope } from '../access/access-policy';
 
 /** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
-const BUCKET_MS = 8_640_000;
+const BUCKET_MS = SLA_BUCKET_MS;
 
 /** Nearest-rank percentile over a histogram of (bucket, count), buckets ascending. */
 export function percentileFromHistogram(hist: [number, number][], p: number): number | null {
@@ -61,6 +63,7 @@ const HIDDEN_SLA: SlaFigures = {
 export class SlaStatisticsService {
   constructor(
     private readonly repo: StatisticsRepository,
+    private readonly rollups: StatsRollupService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -69,7 +72,7 @@ export class SlaStatisticsService {
     const scope = statsScope(actor, q, this.config.statsMinCell);
     const period = statsPeriod(q, scope.wholeMonths, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
     const now = this.clock.now().getTime();
-    const [totals, hist, laddered] = await Promise.all([this.totals(scope, period, now), this.histogram(scope, period), this.laddered(scope, period)]);
+    const { totals, hist, laddered } = await this.gather(scope, period, now);
     const facilities = new Map((await this.repo.facilities(totals.map((t) => t.facilityId))).map((f) => [f.id, f]));
     const k = scope.minCell;
     // Facilities with fewer than k escalations are not named: their figures are combined in one item.
@@ -114,6 +117,58 @@ export class SlaStatisticsService {
             }),
       },
       items,
+    };
+  }
+
+  /**
+   * Per-facility counts, response-time histograms and steps up the ladder. Whole months come from
+   * the escalations' rollup and only the partial months at the ends of the period are counted
+   * from the escalations themselves (as stats/resolution does with the complaints' rollup).
+   */
+  private async gather(scope: StatsScope, period: StatsPeriod, now: number) {
+    const rollup = this.rollups.escalations;
+    const full = await rollup.months.fullMonths(period.fromMs, period.toMs);
+    const acc = new Map<number, { n: number; responded: number; within: number; overdue: number; up: number; hist: Map<number, number> }>();
+    const at = (f: number) => {
+      let a = acc.get(f);
+      if (!a) acc.set(f, (a = { n: 0, responded: 0, within: 0, overdue: 0, up: 0, hist: new Map() }));
+      return a;
+    };
+    const live = async (part: StatsPeriod) => {
+      const [totals, hist, laddered] = [await this.totals(scope, part, now), await this.histogram(scope, part), await this.laddered(scope, part)];
+      for (const t of totals) {
+        const a = at(t.facilityId);
+        a.n += t.n;
+        a.responded += t.responded;
+        a.within += t.within;
+        a.overdue += t.overdue;
+      }
+      for (const [f, buckets] of hist) for (const [b, n] of buckets) at(f).hist.set(b, (at(f).hist.get(b) ?? 0) + n);
+      for (const [f, n] of laddered) at(f).up += n;
+    };
+    if (!full) await live(period);
+    else {
+      await rollup.refresh(full);
+      if (period.fromMs === null || period.fromMs < full.startMs) await live({ ...period, toMs: full.startMs });
+      for (const c of await rollup.read(full, scope.cityId, scope.facilityId, now)) {
+        const a = at(c.facilityId);
+        a.n += c.n;
+        a.within += c.within;
+        a.overdue += c.overdue;
+        a.up += c.escalatedUp;
+        if (c.responded && c.n) {
+          a.responded += c.n;
+          a.hist.set(c.bucket, (a.hist.get(c.bucket) ?? 0) + c.n);
+        }
+      }
+      if (period.toMs === null || period.toMs > full.endMs) await live({ ...period, fromMs: full.endMs });
+    }
+    // Facilities with no escalation in the period are not items (as GROUP BY facility_id gives them).
+    const ids = [...acc.keys()].filter((f) => acc.get(f)!.n > 0).sort((x, y) => x - y);
+    return {
+      totals: ids.map((f) => ({ facilityId: f, n: acc.get(f)!.n, responded: acc.get(f)!.responded, within: acc.get(f)!.within, overdue: acc.get(f)!.overdue })),
+      hist: new Map(ids.map((f) => [f, [...acc.get(f)!.hist.entries()]] as [number, [number, number][]])),
+      laddered: new Map(ids.map((f) => [f, acc.get(f)!.up])),
     };
   }
 
