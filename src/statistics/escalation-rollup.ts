@@ -4,22 +4,24 @@ import { MonthlyRollup, RollupDb } from './monthly-rollup';
 /** Response times are bucketed to a tenth of a day, as stats/sla reports them. */
 export const SLA_BUCKET_MS = 8_640_000;
 
-/** One group of escalations with the same facility, response state (responded or not) and response-time bucket. */
+/** One facility's figures over some months (or some escalations). */
 export interface SlaCell {
   facilityId: number;
-  responded: boolean;
-  /** floor((responded_at - created_at) / SLA_BUCKET_MS) as SQL's integer division gives it; 0 when not responded. */
-  bucket: number;
   n: number;
+  responded: number;
   within: number;
   /** Unanswered and past due: marked overdue, or (counted live, against `now`) still awaiting. */
   overdue: number;
   escalatedUp: number;
+  /** Responded escalations per floor((responded_at - created_at) / SLA_BUCKET_MS), as SQL's integer division gives it. */
+  hist: Map<number, number>;
 }
 
+export const emptyCell = (facilityId: number): SlaCell => ({ facilityId, n: 0, responded: 0, within: 0, overdue: 0, escalatedUp: 0, hist: new Map() });
+
 /**
- * Escalation figures per local calendar month, city, facility and response-time bucket, kept in
- * escalation_stats_monthly, for stats/sla (which read every escalation of the period three times
+ * Escalation figures per local calendar month, city and facility, with the histogram of response
+ * times (tenths of a day), kept in escalation_stats_monthly, for stats/sla (which read every escalation of the period three times
  * over). Freshness works as for the complaints' rollup (monthly-rollup.ts): triggers of migration
  * 1764000012000 write the created_at of every changed escalation (and of the parent of a new
  * step up the ladder) to escalation_stats_dirty; months named there, and months never built, are
@@ -86,14 +88,39 @@ export class EscalationRollup {
          FROM escalations e WHERE e.created_at >= $1 AND e.created_at < $2 GROUP BY 1, 2, 3, 4`,
       [from, to],
     );
-    const rows = counted.map((r) => [month, num(r.city_id), num(r.facility_id), num(r.r), Math.floor(num(r.b)), num(r.n), num(r.within), num(r.overdue), num(r.up)]);
+    const cells = new Map<string, SlaCell & { cityId: number }>();
+    for (const r of counted) {
+      const key = `${num(r.city_id)}:${num(r.facility_id)}`;
+      let c = cells.get(key);
+      if (!c) cells.set(key, (c = { ...emptyCell(num(r.facility_id)), cityId: num(r.city_id) }));
+      const n = num(r.n);
+      c.n += n;
+      c.within += num(r.within);
+      c.overdue += num(r.overdue);
+      c.escalatedUp += num(r.up);
+      if (num(r.r) === 1) {
+        c.responded += n;
+        c.hist.set(Math.floor(num(r.b)), n);
+      }
+    }
+    const rows = [...cells.values()].map((c) => [
+      month,
+      c.cityId,
+      c.facilityId,
+      c.n,
+      c.responded,
+      c.within,
+      c.overdue,
+      c.escalatedUp,
+      [...c.hist.entries()].map(([b, n]) => `${b}:${n}`).join(','),
+    ]);
     await this.db.transaction(async (query) => {
       if (!this.db.isSqlite) await query('SELECT pg_advisory_xact_lock(1764000012)');
       await query('DELETE FROM escalation_stats_monthly WHERE month = $1', [month]);
-      for (let i = 0; i < rows.length; i += 400) {
+      for (let i = 0; i < rows.length; i += 100) {
         const params: unknown[] = [];
-        const tuples = rows.slice(i, i + 400).map((row) => `(${paramList(params, row)})`);
-        await query(`INSERT INTO escalation_stats_monthly (month, city_id, facility_id, responded, bucket, n, within, overdue, escalated_up) VALUES ${tuples.join(', ')}`, params);
+        const tuples = rows.slice(i, i + 100).map((row) => `(${paramList(params, row)})`);
+        await query(`INSERT INTO escalation_stats_monthly (month, city_id, facility_id, n, responded, within, overdue, escalated_up, histogram) VALUES ${tuples.join(', ')}`, params);
       }
       await query('DELETE FROM escalation_stats_months WHERE month = $1', [month]);
       await query('INSERT INTO escalation_stats_months (month, built_at) VALUES ($1, $2)', [month, Date.now()]);
@@ -109,27 +136,32 @@ export class EscalationRollup {
     const where = ['month >= $1', 'month <= $2'];
     if (cityId !== null) where.push(`city_id = ${param(params, cityId)}`);
     if (facilityId !== null) where.push(`facility_id = ${param(params, facilityId)}`);
-    const rows = await this.db.query(
-      `SELECT facility_id, responded, bucket, SUM(n) AS n, SUM(within) AS within, SUM(overdue) AS overdue, SUM(escalated_up) AS up
-         FROM escalation_stats_monthly WHERE ${where.join(' AND ')} GROUP BY facility_id, responded, bucket`,
-      params,
-    );
-    const cells: SlaCell[] = rows.map((r) => ({
-      facilityId: num(r.facility_id),
-      responded: num(r.responded) === 1,
-      bucket: num(r.bucket),
-      n: num(r.n),
-      within: num(r.within),
-      overdue: num(r.overdue),
-      escalatedUp: num(r.up),
-    }));
+    const rows = await this.db.query(`SELECT facility_id, n, responded, within, overdue, escalated_up, histogram FROM escalation_stats_monthly WHERE ${where.join(' AND ')}`, params);
+    const cells = new Map<number, SlaCell>();
+    const at = (f: number) => {
+      let c = cells.get(f);
+      if (!c) cells.set(f, (c = emptyCell(f)));
+      return c;
+    };
+    for (const r of rows) {
+      const c = at(num(r.facility_id));
+      c.n += num(r.n);
+      c.responded += num(r.responded);
+      c.within += num(r.within);
+      c.overdue += num(r.overdue);
+      c.escalatedUp += num(r.escalated_up);
+      for (const pair of String(r.histogram ?? '').split(',')) {
+        if (!pair) continue;
+        const [b, n] = pair.split(':').map(Number);
+        c.hist.set(b, (c.hist.get(b) ?? 0) + n);
+      }
+    }
     const live: unknown[] = [now, full.startMs, full.endMs];
     const liveWhere = ["e.response_state = 'awaiting'", 'e.responded_at IS NULL', 'e.due_at < $1', 'e.created_at >= $2', 'e.created_at < $3'];
     if (cityId !== null) liveWhere.push(`e.city_id = ${param(live, cityId)}`);
     if (facilityId !== null) liveWhere.push(`e.facility_id = ${param(live, facilityId)}`);
     const awaiting = await this.db.query(`SELECT e.facility_id AS facility_id, COUNT(*) AS n FROM escalations e WHERE ${liveWhere.join(' AND ')} GROUP BY e.facility_id`, live);
-    // An awaiting escalation is unanswered, so it lies in its facility's not-responded cell.
-    for (const a of awaiting) cells.push({ facilityId: num(a.facility_id), responded: false, bucket: 0, n: 0, within: 0, overdue: num(a.n), escalatedUp: 0 });
-    return cells;
+    for (const a of awaiting) at(num(a.facility_id)).overdue += num(a.n);
+    return [...cells.values()];
   }
 }

@@ -153,13 +153,11 @@ export class SlaStatisticsService {
       for (const c of await rollup.read(full, scope.cityId, scope.facilityId, now)) {
         const a = at(c.facilityId);
         a.n += c.n;
+        a.responded += c.responded;
         a.within += c.within;
         a.overdue += c.overdue;
         a.up += c.escalatedUp;
-        if (c.responded && c.n) {
-          a.responded += c.n;
-          a.hist.set(c.bucket, (a.hist.get(c.bucket) ?? 0) + c.n);
-        }
+        for (const [b, n] of c.hist) a.hist.set(b, (a.hist.get(b) ?? 0) + n);
       }
       if (period.toMs === null || period.toMs > full.endMs) await live({ ...period, fromMs: full.endMs });
     }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { col, id } from './schema-helpers';
 
 /*
@@ -56,27 +56,23 @@ export class EscalationRollup1764000012000 implements MigrationInterface {
           col('month', 'varchar', { length: '7' }),
           col('city_id', 'integer'),
           col('facility_id', 'integer'),
-          // 1 with the response-time bucket (tenths of a day) of responded escalations; 0 and 0 otherwise.
-          col('responded', 'integer'),
-          col('bucket', 'bigint'),
           col('n', 'integer'),
+          col('responded', 'integer'),
           col('within', 'integer'),
           // Unanswered and marked overdue by the sweep; awaiting ones past due are counted live.
           col('overdue', 'integer'),
           col('escalated_up', 'integer'),
+          // Responded escalations per response-time bucket (tenths of a day), 'bucket:count' joined by
+          // commas: a month holds thousands of (facility, bucket) pairs, and summing those rows in
+          // SQL cost as much as counting the escalations themselves.
+          col('histogram', 'text'),
         ],
-        indices: [{ name: 'idx_esm_lookup', columnNames: ['month', 'city_id', 'facility_id', 'responded', 'bucket', 'n', 'within', 'overdue', 'escalated_up'] }],
+        indices: [{ name: 'idx_esm_month', columnNames: ['month', 'city_id', 'facility_id'] }],
       }),
     );
     await q.createTable(new Table({ name: 'escalation_stats_months', columns: [col('month', 'varchar', { length: '7', isPrimary: true }), col('built_at', 'bigint')] }));
     await q.createTable(new Table({ name: 'escalation_stats_dirty', columns: [id(), col('created_at', 'bigint')] }));
     for (const sql of q.connection.driver.options.type === 'postgres' ? POSTGRES_TRIGGERS : SQLITE_TRIGGERS) await q.query(sql);
-    // The partial months at the ends of a period are counted live: a range of created_at first, so
-    // a month's escalations are read without scanning every facility's (covers those queries).
-    await q.createIndex(
-      'escalations',
-      new TableIndex({ name: 'idx_escalations_created_stats', columnNames: ['created_at', 'facility_id', 'responded_at', 'due_at', 'response_state', 'city_id'] }),
-    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -86,7 +82,6 @@ export class EscalationRollup1764000012000 implements MigrationInterface {
     } else {
       for (const t of ['trg_escalations_stats_ins', 'trg_escalations_stats_upd', 'trg_escalations_stats_del']) await q.query(`DROP TRIGGER IF EXISTS ${t}`);
     }
-    await q.dropIndex('escalations', 'idx_escalations_created_stats');
     for (const t of ['escalation_stats_dirty', 'escalation_stats_months', 'escalation_stats_monthly']) await q.dropTable(t);
   }
 }
