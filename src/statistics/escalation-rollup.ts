@@ -157,7 +157,9 @@ export class EscalationRollup {
       }
     }
     const live: unknown[] = [now, full.startMs, full.endMs];
-    const liveWhere = ["e.response_state = 'awaiting'", 'e.responded_at IS NULL', 'e.due_at < $1', 'e.created_at >= $2', 'e.created_at < $3'];
+    // `+created_at` keeps the planner on the partial index of awaiting rows by due date (only those
+    // past due are read) instead of a range of every escalation of the months.
+    const liveWhere = ["e.response_state = 'awaiting'", 'e.responded_at IS NULL', 'e.due_at < $1', '+e.created_at >= $2', '+e.created_at < $3'];
     if (cityId !== null) liveWhere.push(`e.city_id = ${param(live, cityId)}`);
     if (facilityId !== null) liveWhere.push(`e.facility_id = ${param(live, facilityId)}`);
     const awaiting = await this.db.query(`SELECT e.facility_id AS facility_id, COUNT(*) AS n FROM escalations e WHERE ${liveWhere.join(' AND ')} GROUP BY e.facility_id`, live);

@@ -123,7 +123,8 @@ export class SlaStatisticsService {
   /**
    * Per-facility counts, response-time histograms and steps up the ladder. Whole months come from
    * the escalations' rollup and only the partial months at the ends of the period are counted
-   * from the escalations themselves (as stats/resolution does with the complaints' rollup).
+   * from the escalations themselves (as stats/resolution does with the complaints' rollup): each
+   * of these reads every escalation of its range, so the smaller side of an end month is counted.
    */
   private async gather(scope: StatsScope, period: StatsPeriod, now: number) {
     const rollup = this.rollups.escalations;
@@ -134,23 +135,45 @@ export class SlaStatisticsService {
       if (!a) acc.set(f, (a = { n: 0, responded: 0, within: 0, overdue: 0, up: 0, hist: new Map() }));
       return a;
     };
-    const live = async (part: StatsPeriod) => {
+    // sign -1 takes a part counted from the escalations out of the rollup's months.
+    const live = async (part: StatsPeriod, sign: 1 | -1) => {
       const [totals, hist, laddered] = [await this.totals(scope, part, now), await this.histogram(scope, part), await this.laddered(scope, part)];
       for (const t of totals) {
         const a = at(t.facilityId);
-        a.n += t.n;
-        a.responded += t.responded;
-        a.within += t.within;
-        a.overdue += t.overdue;
+        a.n += sign * t.n;
+        a.responded += sign * t.responded;
+        a.within += sign * t.within;
+        a.overdue += sign * t.overdue;
       }
-      for (const [f, buckets] of hist) for (const [b, n] of buckets) at(f).hist.set(b, (at(f).hist.get(b) ?? 0) + n);
-      for (const [f, n] of laddered) at(f).up += n;
+      for (const [f, buckets] of hist) for (const [b, n] of buckets) at(f).hist.set(b, (at(f).hist.get(b) ?? 0) + sign * n);
+      for (const [f, n] of laddered) at(f).up += sign * n;
     };
-    if (!full) await live(period);
+    if (!full) await live(period, 1);
     else {
-      await rollup.refresh(full);
-      if (period.fromMs === null || period.fromMs < full.startMs) await live({ ...period, toMs: full.startMs });
-      for (const c of await rollup.read(full, scope.cityId, scope.facilityId, now)) {
+      // A partial month at an end is counted live, or, when the part of its month outside the
+      // period is the smaller, read whole from the rollup with that part counted live and taken out.
+      const m = rollup.months;
+      let { first, last } = full;
+      const parts: [StatsPeriod, 1 | -1][] = [];
+      if (period.fromMs === null) parts.push([{ ...period, toMs: full.startMs }, 1]);
+      else if (period.fromMs < full.startMs) {
+        const start = m.monthStart(m.monthOf(period.fromMs));
+        if (period.fromMs - start < full.startMs - period.fromMs) {
+          first = m.monthOf(period.fromMs);
+          parts.push([{ ...period, fromMs: start, toMs: period.fromMs }, -1]);
+        } else parts.push([{ ...period, toMs: full.startMs }, 1]);
+      }
+      if (period.toMs === null) parts.push([{ ...period, fromMs: full.endMs }, 1]);
+      else if (period.toMs > full.endMs) {
+        const end = m.monthStart(m.nextMonth(m.monthOf(full.endMs)));
+        if (end - period.toMs < period.toMs - full.endMs) {
+          last = m.monthOf(full.endMs);
+          parts.push([{ ...period, fromMs: period.toMs, toMs: end }, -1]);
+        } else parts.push([{ ...period, fromMs: full.endMs }, 1]);
+      }
+      const months = { first, last, startMs: m.monthStart(first), endMs: m.monthStart(m.nextMonth(last)) };
+      await rollup.refresh(months);
+      for (const c of await rollup.read(months, scope.cityId, scope.facilityId, now)) {
         const a = at(c.facilityId);
         a.n += c.n;
         a.responded += c.responded;
@@ -159,13 +182,13 @@ export class SlaStatisticsService {
         a.up += c.escalatedUp;
         for (const [b, n] of c.hist) a.hist.set(b, (a.hist.get(b) ?? 0) + n);
       }
-      if (period.toMs === null || period.toMs > full.endMs) await live({ ...period, fromMs: full.endMs });
+      for (const [part, sign] of parts) await live(part, sign);
     }
     // Facilities with no escalation in the period are not items (as GROUP BY facility_id gives them).
     const ids = [...acc.keys()].filter((f) => acc.get(f)!.n > 0).sort((x, y) => x - y);
     return {
       totals: ids.map((f) => ({ facilityId: f, n: acc.get(f)!.n, responded: acc.get(f)!.responded, within: acc.get(f)!.within, overdue: acc.get(f)!.overdue })),
-      hist: new Map(ids.map((f) => [f, [...acc.get(f)!.hist.entries()]] as [number, [number, number][]])),
+      hist: new Map(ids.map((f) => [f, [...acc.get(f)!.hist.entries()].filter(([, n]) => n !== 0)] as [number, [number, number][]])),
       laddered: new Map(ids.map((f) => [f, acc.get(f)!.up])),
     };
   }
