@@ -20,6 +20,34 @@ export interface SlaCell {
 export const emptyCell = (facilityId: number): SlaCell => ({ facilityId, n: 0, responded: 0, within: 0, overdue: 0, escalatedUp: 0, hist: new Map() });
 
 /**
+ * Adds 'bucket:count,bucket:count' to `hist`. A year of months holds ~60,000 pairs on the bench's
+ * database; split(',') and split(':') took 70 ms over them, this single pass a few.
+ */
+export function addHistogram(hist: Map<number, number>, text: string): void {
+  let value = 0;
+  let sign = 1;
+  let bucket = 0;
+  let digits = false;
+  for (let i = 0; i <= text.length; i++) {
+    const ch = i < text.length ? text.charCodeAt(i) : 44;
+    if (ch >= 48 && ch <= 57) {
+      value = value * 10 + (ch - 48);
+      digits = true;
+    } else if (ch === 45) sign = -1;
+    else if (ch === 58) {
+      bucket = sign * value;
+      value = 0;
+      sign = 1;
+    } else if (ch === 44) {
+      if (digits) hist.set(bucket, (hist.get(bucket) ?? 0) + value);
+      value = 0;
+      sign = 1;
+      digits = false;
+    }
+  }
+}
+
+/**
  * Escalation figures per local calendar month, city and facility, with the histogram of response
  * times (tenths of a day), kept in escalation_stats_monthly, for stats/sla (which read every escalation of the period three times
  * over). Freshness works as for the complaints' rollup (monthly-rollup.ts): triggers of migration
@@ -150,11 +178,7 @@ export class EscalationRollup {
       c.within += num(r.within);
       c.overdue += num(r.overdue);
       c.escalatedUp += num(r.escalated_up);
-      for (const pair of String(r.histogram ?? '').split(',')) {
-        if (!pair) continue;
-        const [b, n] = pair.split(':').map(Number);
-        c.hist.set(b, (c.hist.get(b) ?? 0) + n);
-      }
+      addHistogram(c.hist, String(r.histogram ?? ''));
     }
     const live: unknown[] = [now, full.startMs, full.endMs];
     // `+created_at` keeps the planner on the partial index of awaiting rows by due date (only those
