@@ -38,7 +38,8 @@ import { openDataSource } from '../src/database/startup-lock';
 import { ResponseState } from '../src/escalations/escalation.constants';
 import { paramList, toDialect } from '../src/database/sql-dialect';
 import { FacilityType, Language } from '../src/facilities/facility.constants';
-import { MonthlyRollup } from '../src/statistics/monthly-rollup';
+import { EscalationRollup } from '../src/statistics/escalation-rollup';
+import { MonthlyRollup, RollupDb } from '../src/statistics/monthly-rollup';
 
 interface Options {
   complaints: number;
@@ -386,7 +387,7 @@ async function main(): Promise<void> {
       )
     : [];
   for (const i of setAside) await q(`DROP ${i.type === 'index' ? 'INDEX' : 'TRIGGER'} "${i.name}"`);
-  const triggerTables = ['complaints', 'complaint_key_populations'];
+  const triggerTables = ['complaints', 'complaint_key_populations', 'escalations'];
   if (!sqlite) for (const table of triggerTables) await q(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
   let restored = false;
   const restoreSetAside = async () => {
@@ -544,29 +545,37 @@ async function main(): Promise<void> {
 
   // Count every month into the statistics rollup now, so the first request does not have to.
   const tr = Date.now();
-  const rollup = new MonthlyRollup(
-    {
-      isSqlite: sqlite,
-      query: (sql, params = []) => q(sql, params),
-      transaction: async (work) => {
-        await q('BEGIN');
-        try {
-          await work((sql, params = []) => q(sql, params));
-          await q('COMMIT');
-        } catch (e) {
-          await q('ROLLBACK');
-          throw e;
-        }
-      },
+  const rollupDb: RollupDb = {
+    isSqlite: sqlite,
+    query: (sql, params = []) => q(sql, params),
+    transaction: async (work) => {
+      await q('BEGIN');
+      try {
+        await work((sql, params = []) => q(sql, params));
+        await q('COMMIT');
+      } catch (e) {
+        await q('ROLLBACK');
+        throw e;
+      }
     },
-    tz,
-  );
+  };
+  const rollup = new MonthlyRollup(rollupDb, tz);
+  const escalationRollup = new EscalationRollup(rollupDb, tz);
   const [bounds] = await q('SELECT MIN(received_at) AS lo, MAX(received_at) AS hi FROM complaints');
   if (bounds && bounds.lo !== null) {
     let months = 0;
     for (let m = rollup.monthOf(Number(bounds.lo)); m <= rollup.monthOf(Number(bounds.hi)); m = rollup.nextMonth(m), months++) await rollup.rebuildMonth(m);
     await q('DELETE FROM complaint_stats_dirty');
     log(`statistics rollup: ${months} months counted in ${((Date.now() - tr) / 1000).toFixed(1)} s`);
+  }
+  const te = Date.now();
+  const [eb] = await q('SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM escalations');
+  if (eb && eb.lo !== null) {
+    const m = escalationRollup.months;
+    let months = 0;
+    for (let month = m.monthOf(Number(eb.lo)); month <= m.monthOf(Number(eb.hi)); month = m.nextMonth(month), months++) await escalationRollup.rebuildMonth(month);
+    await q('DELETE FROM escalation_stats_dirty');
+    log(`escalation rollup: ${months} months counted in ${((Date.now() - te) / 1000).toFixed(1)} s`);
   }
   if (!sqlite) {
     // Ids were assigned here; move the sequences past them.

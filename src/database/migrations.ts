@@ -11,6 +11,7 @@ import { OutcomePublicNote1764000008000 } from './migrations/1764000008000-outco
 import { StaffLanguage1764000009000 } from './migrations/1764000009000-staff-language';
 import { Slips1764000010000 } from './migrations/1764000010000-slips';
 import { Telegram1764000011000 } from './migrations/1764000011000-telegram';
+import { EscalationRollup1764000012000 } from './migrations/1764000012000-escalation-rollup';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   StaffLanguage1764000009000,
   Slips1764000010000,
   Telegram1764000011000,
+  EscalationRollup1764000012000,
 ];

@@ -6,13 +6,15 @@ import { APP_CONFIG } from '../config/config.module';
 import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
 import { num, param } from '../database/sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
+import { SLA_BUCKET_MS } from './escalation-rollup';
+import { StatsRollupService } from './stats-rollup.service';
 import { StatsPeriodQueryDto } from './stats-query.dto';
 import { describePeriod, statsPeriod, StatsPeriod, wherePeriod } from './stats-period';
 import { dateInZone } from '../common/dates';
 import { statsScope, StatsScope } from '../access/access-policy';
 
 /** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
-const BUCKET_MS = 8_640_000;
+const BUCKET_MS = SLA_BUCKET_MS;
 
 /** Nearest-rank percentile over a histogram of (bucket, count), buckets ascending. */
 export function percentileFromHistogram(hist: [number, number][], p: number): number | null {
@@ -61,6 +63,7 @@ const HIDDEN_SLA: SlaFigures = {
 export class SlaStatisticsService {
   constructor(
     private readonly repo: StatisticsRepository,
+    private readonly rollups: StatsRollupService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -69,7 +72,7 @@ export class SlaStatisticsService {
     const scope = statsScope(actor, q, this.config.statsMinCell);
     const period = statsPeriod(q, scope.wholeMonths, this.config.timeZone, dateInZone(this.clock.now(), this.config.timeZone));
     const now = this.clock.now().getTime();
-    const [totals, hist, laddered] = await Promise.all([this.totals(scope, period, now), this.histogram(scope, period), this.laddered(scope, period)]);
+    const { totals, hist, laddered } = await this.gather(scope, period, now);
     const facilities = new Map((await this.repo.facilities(totals.map((t) => t.facilityId))).map((f) => [f.id, f]));
     const k = scope.minCell;
     // Facilities with fewer than k escalations are not named: their figures are combined in one item.
@@ -114,6 +117,79 @@ export class SlaStatisticsService {
             }),
       },
       items,
+    };
+  }
+
+  /**
+   * Per-facility counts, response-time histograms and steps up the ladder. Whole months come from
+   * the escalations' rollup and only the partial months at the ends of the period are counted
+   * from the escalations themselves (as stats/resolution does with the complaints' rollup): each
+   * of these reads every escalation of its range, so the smaller side of an end month is counted.
+   */
+  private async gather(scope: StatsScope, period: StatsPeriod, now: number) {
+    const rollup = this.rollups.escalations;
+    const full = await rollup.months.fullMonths(period.fromMs, period.toMs);
+    const acc = new Map<number, { n: number; responded: number; within: number; overdue: number; up: number; hist: Map<number, number> }>();
+    const at = (f: number) => {
+      let a = acc.get(f);
+      if (!a) acc.set(f, (a = { n: 0, responded: 0, within: 0, overdue: 0, up: 0, hist: new Map() }));
+      return a;
+    };
+    // sign -1 takes a part counted from the escalations out of the rollup's months.
+    const live = async (part: StatsPeriod, sign: 1 | -1) => {
+      const [totals, hist, laddered] = [await this.totals(scope, part, now), await this.histogram(scope, part), await this.laddered(scope, part)];
+      for (const t of totals) {
+        const a = at(t.facilityId);
+        a.n += sign * t.n;
+        a.responded += sign * t.responded;
+        a.within += sign * t.within;
+        a.overdue += sign * t.overdue;
+      }
+      for (const [f, buckets] of hist) for (const [b, n] of buckets) at(f).hist.set(b, (at(f).hist.get(b) ?? 0) + sign * n);
+      for (const [f, n] of laddered) at(f).up += sign * n;
+    };
+    if (!full) await live(period, 1);
+    else {
+      // A partial month at an end is counted live, or, when the part of its month outside the
+      // period is the smaller, read whole from the rollup with that part counted live and taken out.
+      const m = rollup.months;
+      let { first, last } = full;
+      const parts: [StatsPeriod, 1 | -1][] = [];
+      if (period.fromMs === null) parts.push([{ ...period, toMs: full.startMs }, 1]);
+      else if (period.fromMs < full.startMs) {
+        const start = m.monthStart(m.monthOf(period.fromMs));
+        if (period.fromMs - start < full.startMs - period.fromMs) {
+          first = m.monthOf(period.fromMs);
+          parts.push([{ ...period, fromMs: start, toMs: period.fromMs }, -1]);
+        } else parts.push([{ ...period, toMs: full.startMs }, 1]);
+      }
+      if (period.toMs === null) parts.push([{ ...period, fromMs: full.endMs }, 1]);
+      else if (period.toMs > full.endMs) {
+        const end = m.monthStart(m.nextMonth(m.monthOf(full.endMs)));
+        if (end - period.toMs < period.toMs - full.endMs) {
+          last = m.monthOf(full.endMs);
+          parts.push([{ ...period, fromMs: period.toMs, toMs: end }, -1]);
+        } else parts.push([{ ...period, fromMs: full.endMs }, 1]);
+      }
+      const months = { first, last, startMs: m.monthStart(first), endMs: m.monthStart(m.nextMonth(last)) };
+      await rollup.refresh(months);
+      for (const c of await rollup.read(months, scope.cityId, scope.facilityId, now)) {
+        const a = at(c.facilityId);
+        a.n += c.n;
+        a.responded += c.responded;
+        a.within += c.within;
+        a.overdue += c.overdue;
+        a.up += c.escalatedUp;
+        for (const [b, n] of c.hist) a.hist.set(b, (a.hist.get(b) ?? 0) + n);
+      }
+      for (const [part, sign] of parts) await live(part, sign);
+    }
+    // Facilities with no escalation in the period are not items (as GROUP BY facility_id gives them).
+    const ids = [...acc.keys()].filter((f) => acc.get(f)!.n > 0).sort((x, y) => x - y);
+    return {
+      totals: ids.map((f) => ({ facilityId: f, n: acc.get(f)!.n, responded: acc.get(f)!.responded, within: acc.get(f)!.within, overdue: acc.get(f)!.overdue })),
+      hist: new Map(ids.map((f) => [f, [...acc.get(f)!.hist.entries()].filter(([, n]) => n !== 0)] as [number, [number, number][]])),
+      laddered: new Map(ids.map((f) => [f, acc.get(f)!.up])),
     };
   }
 

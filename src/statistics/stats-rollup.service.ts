@@ -3,7 +3,8 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Database } from '../database/database.service';
 import { queryRows } from '../database/sql';
-import { MonthlyRollup } from './monthly-rollup';
+import { EscalationRollup } from './escalation-rollup';
+import { MonthlyRollup, RollupDb } from './monthly-rollup';
 import { StatsReader } from './stats-reader';
 
 /**
@@ -13,16 +14,17 @@ import { StatsReader } from './stats-reader';
 @Injectable()
 export class StatsRollupService {
   readonly rollup: MonthlyRollup;
+  /** The escalations' rollup for stats/sla (triggers of migration 1764000012000). */
+  readonly escalations: EscalationRollup;
 
   constructor(db: Database, reader: StatsReader, @Inject(APP_CONFIG) config: AppConfig) {
-    this.rollup = new MonthlyRollup(
-      {
-        isSqlite: db.isSqlite,
-        // Counting reads go to the separate read connection; only the swap of a month's rows writes.
-        query: (sql, params = []) => reader.query(sql, params),
-        transaction: (work) => db.transaction(({ em }) => work((sql, params = []) => queryRows(em, sql, params))),
-      },
-      config.timeZone,
-    );
+    const rollupDb: RollupDb = {
+      isSqlite: db.isSqlite,
+      // Counting reads go to the separate read connection; only the swap of a month's rows writes.
+      query: (sql, params = []) => reader.query(sql, params),
+      transaction: (work) => db.transaction(({ em }) => work((sql, params = []) => queryRows(em, sql, params))),
+    };
+    this.rollup = new MonthlyRollup(rollupDb, config.timeZone);
+    this.escalations = new EscalationRollup(rollupDb, config.timeZone);
   }
 }

@@ -1,10 +1,11 @@
-import { cityByCode } from '../support/fixtures';
+import { Escalation } from '../../src/escalations/escalation.entity';
+import { cityByCode, seedFacility } from '../support/fixtures';
 import { insertComplaints } from '../support/stats-fixtures';
 import { createTestApp, TestApp, usePostgres } from '../support/test-app';
 
 /**
  * What the migrations leave in the database for statistics: the rollup triggers (installed by
- * migration 1764000003000 and by nothing at run time), and no index that another makes redundant.
+ * migrations 1764000003000 and 1764000012000 and by nothing at run time), and no index that another makes redundant.
  */
 describe(`statistics schema (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
@@ -21,10 +22,19 @@ describe(`statistics schema (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   it('has the rollup triggers after the migrations', async () => {
     if (usePostgres) {
       const rows = await query('SELECT tgname FROM pg_trigger WHERE NOT tgisinternal');
-      expect(names(rows, 'tgname')).toEqual(['trg_ckp_stats', 'trg_complaints_stats']);
+      expect(names(rows, 'tgname')).toEqual(['trg_ckp_stats', 'trg_complaints_stats', 'trg_escalations_stats']);
     } else {
       const rows = await query("SELECT name FROM sqlite_master WHERE type = 'trigger'");
-      expect(names(rows, 'name')).toEqual(['trg_ckp_stats_del', 'trg_ckp_stats_ins', 'trg_complaints_stats_del', 'trg_complaints_stats_ins', 'trg_complaints_stats_upd']);
+      expect(names(rows, 'name')).toEqual([
+        'trg_ckp_stats_del',
+        'trg_ckp_stats_ins',
+        'trg_complaints_stats_del',
+        'trg_complaints_stats_ins',
+        'trg_complaints_stats_upd',
+        'trg_escalations_stats_del',
+        'trg_escalations_stats_ins',
+        'trg_escalations_stats_upd',
+      ]);
     }
   });
 
@@ -62,6 +72,33 @@ describe(`statistics schema (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     await query('DELETE FROM complaint_stats_dirty');
     await query(`DELETE FROM complaints WHERE id = ${id}`);
     expect(await dirty()).toEqual([april]);
+  });
+
+  it('marks the month of every escalation change, and the parent month of a step up the ladder', async () => {
+    const dirty = async () => [...new Set((await query('SELECT created_at FROM escalation_stats_dirty')).map((r) => Number(r.created_at)))].sort((a, b) => a - b);
+    const march = Date.parse('2025-03-10T10:00:00Z');
+    const may = Date.parse('2025-05-02T10:00:00Z');
+    const site = await seedFacility(t, 'BKH');
+    const [complaintId] = await insertComplaints(t, [{ cityId: site.cityId, receivedAt: '2025-03-10T09:00:00Z', status: 'escalated' }]);
+    const row = (at: number, parent: number | null) => ({
+      complaintId, cityId: site.cityId, facilityId: site.id, rung: parent ? 2 : 1, parentEscalationId: parent, summary: 'Opening hours.', discloseIdentity: false,
+      dueAt: new Date(at + 864e6), deliveryState: 'sent', responseState: 'awaiting', response: null, respondedAt: null, respondedBy: null, tokenHash: null,
+      tokenEnc: null, tokenExpiresAt: new Date(at + 864e6), tokenUsedAt: null, createdBy: null, createdAt: new Date(at), updatedAt: new Date(at), lastError: null,
+    });
+    await query('DELETE FROM escalation_stats_dirty');
+    const parent = await t.db.transaction(async ({ em }) => Number((await em.insert(Escalation, row(march, null) as any)).identifiers[0].id));
+    expect(await dirty()).toEqual([march]);
+    await query('DELETE FROM escalation_stats_dirty');
+    const child = await t.db.transaction(async ({ em }) => Number((await em.insert(Escalation, row(may, parent) as any)).identifiers[0].id));
+    expect(await dirty()).toEqual([march, may]);
+    await query('DELETE FROM escalation_stats_dirty');
+    await query(`UPDATE escalations SET response_state = 'responded', responded_at = ${may + 1000} WHERE id = ${parent}`);
+    expect(await dirty()).toEqual([march]);
+    await query('DELETE FROM escalation_stats_dirty');
+    await query(`UPDATE escalations SET last_error = 'a column no statistic reads' WHERE id = ${parent}`);
+    expect(await dirty()).toEqual([]);
+    await query(`DELETE FROM escalations WHERE id = ${child}`);
+    expect(await dirty()).toEqual([march, may]);
   });
 
   it('keeps no index whose columns are a leading part of another index on the same table', async () => {
