@@ -24,7 +24,7 @@ const FONT = 14;
 const LINE_CHARS = 42;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const fit = (s: string, n = LINE_CHARS) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const clipText = (s: string, n = LINE_CHARS) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 const PALETTE = ['#0b4f9c', '#1e6b34', '#8a5a00', '#a4161a', '#5b3f8c', '#00676b', '#6b6b6b', '#3d3d3d', '#b04a00'];
 
@@ -33,7 +33,7 @@ function wrap(s: string): string[] {
   if (s.length <= LINE_CHARS) return [s];
   const cut = s.lastIndexOf(' ', LINE_CHARS);
   const at = cut > LINE_CHARS / 2 ? cut : LINE_CHARS;
-  return [s.slice(0, at).trimEnd(), fit(s.slice(at).trimStart())];
+  return [s.slice(0, at).trimEnd(), clipText(s.slice(at).trimStart())];
 }
 
 /** Horizontal bars, one per row: label, bar with its figure, the figure in words. */
@@ -54,7 +54,7 @@ export function horizontalBars(title: string, bars: Bar[], max: number, opts: { 
       const bar =
         `<rect x="0" y="${barY}" width="${trackW}" height="${barH}" fill="#eef2f7"/>` +
         (w ? `<rect x="0" y="${barY}" width="${w}" height="${barH}" fill="${color}"/>` : '') +
-        `<text x="${CHART_WIDTH}" y="${barY + barH - 1}" text-anchor="end" font-size="${FONT}" fill="#1a1a1a">${esc(fit(b.display, 7))}</text>`;
+        `<text x="${CHART_WIDTH}" y="${barY + barH - 1}" text-anchor="end" font-size="${FONT}" fill="#1a1a1a">${esc(clipText(b.display, 7))}</text>`;
       y = barY + barH + 2;
       const words = b.words ? text(wrap(b.words), 0, 'fill="#3d3d3d"') : '';
       y += 12;

@@ -7,9 +7,9 @@ import { ComplaintsService } from '../../src/complaints/complaints.service';
 import { EscalationsService } from '../../src/escalations/escalations.service';
 import type { Facility } from '../../src/facilities/facility.entity';
 import { User } from '../../src/users/user.entity';
-import { freePort, launchChromium, screenshot } from '../support/browser';
+import { freePort, launchChromium, logIn, phoneContext, screenshot } from '../support/browser';
 import { givenComplaint } from '../support/escalation-fixtures';
-import { cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff, STAFF_PASSWORD } from '../support/fixtures';
+import { cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
@@ -75,19 +75,9 @@ describe('phones: error pages, the board, admin forms, every page at 360 px (iss
   /** Chart text below 12 px: the charts are another helper's; recorded here, not failed. */
   const chartFindings: string[] = [];
 
-  const context = (locale: string): Promise<BrowserContext> =>
-    browser.newContext({ locale, viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'accept-language': locale } });
+  const context = (locale: string): Promise<BrowserContext> => phoneContext(browser, locale);
 
-  async function login(page: Page, email: string, password = STAFF_PASSWORD) {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
-    if (await page.locator('form[action="/login/code"]').count()) {
-      await page.fill('#otp', await t.otp(email));
-      await Promise.all([page.waitForNavigation(), page.click('form[action="/login/code"] button.primary')]);
-    }
-  }
+  const login = (page: Page, email: string, password?: string) => logIn(t, page, base, email, password);
 
   /** The page at 360 px: no sideways scroll, no visible text under 12 px (chart text recorded apart). */
   async function expectFits(page: Page, path: string) {

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium, screenshot } from '../support/browser';
-import { cityByCode, seedFacility, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
+import { freePort, launchChromium, logIn, phoneContext, screenshot } from '../support/browser';
+import { cityByCode, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { insertComplaints } from '../support/stats-fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 
@@ -42,19 +42,9 @@ describe('phones: charts and tap targets at 360 px', () => {
     await t?.close();
   });
 
-  const phone = (locale: string): Promise<BrowserContext> =>
-    browser.newContext({ locale, viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'accept-language': locale } });
+  const phone = (locale: string): Promise<BrowserContext> => phoneContext(browser, locale);
 
-  async function login(page: Page, email: string, password = STAFF_PASSWORD) {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
-    if (await page.locator('form[action="/login/code"]').count()) {
-      await page.fill('#otp', await t.otp(email));
-      await Promise.all([page.waitForNavigation(), page.click('form[action="/login/code"] button.primary')]);
-    }
-  }
+  const login = (page: Page, email: string, password?: string) => logIn(t, page, base, email, password);
 
   /** Every text of every chart: its size on screen and whether it stays inside the SVG and the screen. */
   const chartTexts = (page: Page) =>

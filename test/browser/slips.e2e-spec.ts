@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { Browser, Page } from 'playwright-core';
 import type { Facility } from '../../src/facilities/facility.entity';
-import { freePort, launchChromium } from '../support/browser';
-import { seedFacility, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
+import { freePort, launchChromium, logIn } from '../support/browser';
+import { seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { pdfText, slipLinks } from '../support/slip-pdf-reader';
 import { createTestApp, TestApp } from '../support/test-app';
 
@@ -33,12 +33,7 @@ describe('complaint-box slips in the browser (Chromium)', () => {
     await t?.close();
   });
 
-  async function login(page: Page, email: string) {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', STAFF_PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
-  }
+  const login = (page: Page, email: string, password?: string) => logIn(t, page, base, email, password);
 
   it('prints 8 slips, enters two, and each is followed through the URL of its QR code', async () => {
     const staff = await browser.newContext({ locale: 'ru-RU', acceptDownloads: true, extraHTTPHeaders: { 'accept-language': 'ru' } });

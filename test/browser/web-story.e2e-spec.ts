@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { screenshot } from '../support/browser';
+import { logIn, screenshot } from '../support/browser';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { bearer, seedFacility, seedMember, SeededMember, STAFF_PASSWORD } from '../support/fixtures';
+import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
 import type { Facility } from '../../src/facilities/facility.entity';
@@ -80,17 +80,7 @@ describe('web interface in a real browser', () => {
   const newContext = (locale = 'ru-RU', width = 360): Promise<BrowserContext> =>
     browser.newContext({ locale, viewport: { width, height: 740 }, extraHTTPHeaders: { 'accept-language': locale } });
 
-  async function login(page: Page, email: string, password = STAFF_PASSWORD) {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
-    // An account with a second factor is asked for the code next (as from the phone's app).
-    if (await page.locator('form[action="/login/code"]').count()) {
-      await page.fill('#otp', await t.otp(email));
-      await Promise.all([page.waitForNavigation(), page.click('form[action="/login/code"] button.primary')]);
-    }
-  }
+  const login = (page: Page, email: string, password?: string) => logIn(t, page, base, email, password);
 
   it('the Bokhtar story: anonymous complaint → triage and escalation → facility answer by e-mail link → outcome → tracked and confirmed', async () => {
     // 1. A service user files an anonymous complaint in Russian on a 360 px phone.

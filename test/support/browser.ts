@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { STAFF_PASSWORD } from './fixtures';
+import type { TestApp } from './test-app';
 
 export { freePort } from './queue-redis';
 
@@ -21,4 +23,21 @@ export const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+/** A phone-sized page context (360 × 740) in the given language. */
+export function phoneContext(browser: Browser, locale: string): Promise<BrowserContext> {
+  return browser.newContext({ locale, viewport: { width: 360, height: 740 }, extraHTTPHeaders: { 'accept-language': locale } });
+}
+
+/** Logs in through the login page; an account with a second factor answers the code as the phone's app would. */
+export async function logIn(t: TestApp, page: Page, base: string, email: string, password = STAFF_PASSWORD): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+  if (await page.locator('form[action="/login/code"]').count()) {
+    await page.fill('#otp', await t.otp(email));
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/login/code"] button.primary')]);
+  }
 }
