@@ -86,9 +86,14 @@ describe('escalations (HTTP, real SMTP and Redis)', () => {
     expect(notice.to).toContain(member.email);
     expect(notice.text).toContain(complaint.reference);
 
-    // Staff detail shows each step's state; reminders were cancelled by the answer.
-    const detail = await t.http().get(`/api/v1/escalations/${escId}`).set(bearer(member.token)).expect(200);
-    const steps = Object.fromEntries(detail.body.steps.map((s: { step: string; state: string }) => [s.step, s.state]));
+    // Staff detail shows each step's state; reminders were cancelled by the answer. The sender marks
+    // a step sent just after the SMTP server accepted it, so the mark may trail the mail a little.
+    const stepsNow = async (): Promise<Record<string, string>> => {
+      const detail = await t.http().get(`/api/v1/escalations/${escId}`).set(bearer(member.token)).expect(200);
+      return Object.fromEntries(detail.body.steps.map((s: { step: string; state: string }) => [s.step, s.state]));
+    };
+    await waitUntil(async () => (await stepsNow())['council-responded'] === 'sent');
+    const steps = await stepsNow();
     expect(steps).toMatchObject({ initial: 'sent', reminder1: 'cancelled', reminder2: 'cancelled', 'council-responded': 'sent' });
 
     // Timeline and audit went with the transitions.
