@@ -4,6 +4,7 @@ import { BackupService } from './backup/backup.service';
 import { Clock } from './common/clock';
 import { restrictFileCreation } from './common/private-files';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { orExit } from './config/config-values';
 
 /**
  * `npm run backup`: an encrypted, consistent snapshot of the database into BACKUP_DIR while the
@@ -13,21 +14,14 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
  */
 async function main(): Promise<void> {
   restrictFileCreation();
-  let config: AppConfig;
-  try {
-    if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
-      process.stdout.write('npm run backup   (settings: BACKUP_DIR, BACKUP_KEEP; APP_SECRET encrypts it)\n');
-      return;
-    }
-    if (process.argv.length > 2) throw new ConfigError('backup', `takes no arguments, got "${process.argv[2]}"`);
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(1);
-    }
-    throw err;
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write('npm run backup   (settings: BACKUP_DIR, BACKUP_KEEP; APP_SECRET encrypts it)\n');
+    return;
   }
+  const config: AppConfig = orExit(() => {
+    if (process.argv.length > 2) throw new ConfigError('backup', `takes no arguments, got "${process.argv[2]}"`);
+    return loadConfig();
+  });
   // This command prints its own lines; the service's log line is for the scheduled job.
   Logger.overrideLogger(['error', 'warn']);
   const result = await new BackupService(config, new Clock()).run();

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
+import { orExit } from './config/config-values';
 import { restrictFileCreation } from './common/private-files';
 
 /** Active jobs get this long to finish on shutdown before the process exits anyway. */
@@ -10,16 +11,7 @@ const SHUTDOWN_LIMIT_MS = 20_000;
 async function main(): Promise<void> {
   // Before anything touches the disk: every file this process creates is its owner's only.
   restrictFileCreation();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = orExit(() => loadConfig());
   const app = await createApp(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS).unref());

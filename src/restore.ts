@@ -3,6 +3,7 @@ import { BackupFileError } from './backup/backup-file';
 import { RestoreService } from './backup/restore.service';
 import { restrictFileCreation } from './common/private-files';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { orExit } from './config/config-values';
 
 /**
  * `npm run restore -- <file> [--force] [--verify]`: verifies a backup and restores it into the
@@ -31,18 +32,7 @@ function parseArgs(argv: string[]): { file: string; force: boolean; verifyOnly: 
 
 async function main(): Promise<void> {
   restrictFileCreation();
-  let config: AppConfig;
-  let args: ReturnType<typeof parseArgs>;
-  try {
-    args = parseArgs(process.argv.slice(2));
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(1);
-    }
-    throw err;
-  }
+  const { args, config } = orExit(() => ({ args: parseArgs(process.argv.slice(2)), config: loadConfig() as AppConfig }));
   const m = await new RestoreService(config).restore(args.file, args);
   const counts = Object.entries(m.rowCounts).map(([t, n]) => `${t} ${n}`).join(', ');
   process.stdout.write(`${args.verifyOnly ? 'Backup verified' : 'Restored'}: taken ${m.createdAt} (${m.dialect}), schema ${m.schemaVersion}, SHA-256 ${m.plaintextSha256}\n  rows: ${counts}\n`);

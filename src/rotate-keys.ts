@@ -5,6 +5,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { CommonModule } from './common/common.module';
 import { restrictFileCreation } from './common/private-files';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { orExit } from './config/config-values';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { KeyRotationService, RotationProgress } from './keys/key-rotation.service';
@@ -72,18 +73,7 @@ function progress(): { update: RotationProgress; stop: () => void } {
 
 async function main(): Promise<void> {
   restrictFileCreation();
-  let config: AppConfig;
-  let opts: { batch: number; check: boolean };
-  try {
-    opts = parseArgs(process.argv.slice(2));
-    config = { ...loadConfig(), worker: 'off' };
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(1);
-    }
-    throw err;
-  }
+  const { opts, config } = orExit(() => ({ opts: parseArgs(process.argv.slice(2)), config: { ...loadConfig(), worker: 'off' } as AppConfig }));
   const app = await NestFactory.createApplicationContext(RotateKeysModule.register(config), { logger: ['error', 'warn'], abortOnError: false });
   const rotation = app.get(KeyRotationService);
   try {

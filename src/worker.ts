@@ -3,7 +3,8 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
+import { orExit } from './config/config-values';
 import { restrictFileCreation } from './common/private-files';
 import { WORKER_SHUTDOWN_LIMIT_MS } from './queue/queue-workers.service';
 
@@ -15,18 +16,11 @@ import { WORKER_SHUTDOWN_LIMIT_MS } from './queue/queue-workers.service';
 async function main(): Promise<void> {
   // Before anything touches the disk: every file this process creates is its owner's only.
   restrictFileCreation();
-  let config;
-  try {
+  const config = orExit(() => {
     const loaded = loadConfig();
     // The worker sends Telegram news but never takes updates: the API process does.
-    config = { ...loaded, worker: 'inline' as const, telegram: loaded.telegram && { ...loaded.telegram, receive: false } };
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.message + '\n');
-      process.exit(1);
-    }
-    throw err;
-  }
+    return { ...loaded, worker: 'inline' as const, telegram: loaded.telegram && { ...loaded.telegram, receive: false } };
+  });
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

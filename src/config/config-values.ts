@@ -7,6 +7,19 @@ export class ConfigError extends Error {
   }
 }
 
+/** Runs what reads the settings (and a command's arguments); a ConfigError ends the process with its one line, exit code 1. */
+export function orExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 export type Env = Record<string, string | undefined>;
 
 export function int(env: Env, name: string, def: number, min: number, max: number): number {
