@@ -12,6 +12,7 @@ import { StaffLanguage1764000009000 } from './migrations/1764000009000-staff-lan
 import { Slips1764000010000 } from './migrations/1764000010000-slips';
 import { Telegram1764000011000 } from './migrations/1764000011000-telegram';
 import { EscalationRollup1764000012000 } from './migrations/1764000012000-escalation-rollup';
+import { EscalationRollupMarks1764000013000 } from './migrations/1764000013000-escalation-rollup-marks';
 
 /** Every migration in order; append new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Slips1764000010000,
   Telegram1764000011000,
   EscalationRollup1764000012000,
+  EscalationRollupMarks1764000013000,
 ];

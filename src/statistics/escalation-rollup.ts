@@ -50,10 +50,10 @@ export function addHistogram(hist: Map<number, number>, text: string): void {
 /**
  * Escalation figures per local calendar month, city and facility, with the histogram of response
  * times (tenths of a day), kept in escalation_stats_monthly, for stats/sla (which read every escalation of the period three times
- * over). Freshness works as for the complaints' rollup (monthly-rollup.ts): triggers of migration
- * 1764000012000 write the created_at of every changed escalation (and of the parent of a new
- * step up the ladder) to escalation_stats_dirty; months named there, and months never built, are
- * recounted before a read. The one figure that depends on the clock, awaiting escalations past
+ * over). Freshness works as for the complaints' rollup (monthly-rollup.ts): triggers (migration
+ * 1764000013000) write the created_at and facility of every escalation whose figures changed (and
+ * of the parent of a new step up the ladder) to escalation_stats_dirty; the facilities named there
+ * are recounted in their months, and months never built wholly, before a read. The one figure that depends on the clock, awaiting escalations past
  * their due date, is never rolled up: it is counted live from the (few) awaiting rows.
  */
 export class EscalationRollup {
@@ -79,19 +79,29 @@ export class EscalationRollup {
     const m = this.months;
     const [top] = await this.db.query('SELECT MAX(id) AS id FROM escalation_stats_dirty');
     const maxDirty = top?.id === null || top?.id === undefined ? null : num(top.id);
-    const dirty = new Set<string>();
+    // Changed facilities per month; 'all' for a mark without a facility (written before 1764000013000).
+    const dirty = new Map<string, Set<number> | 'all'>();
     if (maxDirty !== null) {
       // Quarter-hour slots: few distinct values however many escalations changed.
-      const slots = await this.db.query('SELECT DISTINCT created_at / 900000 AS s FROM escalation_stats_dirty WHERE id <= $1', [maxDirty]);
-      for (const s of slots) dirty.add(m.monthOf(Math.floor(num(s.s)) * 900_000));
+      const marks = await this.db.query('SELECT DISTINCT created_at / 900000 AS s, facility_id FROM escalation_stats_dirty WHERE id <= $1', [maxDirty]);
+      for (const r of marks) {
+        const month = m.monthOf(Math.floor(num(r.s)) * 900_000);
+        const known = dirty.get(month) ?? new Set<number>();
+        // Past a few hundred facilities the whole month is as cheap, and the IN list stays short.
+        if (known === 'all' || r.facility_id === null || r.facility_id === undefined || known.size >= 200) dirty.set(month, 'all');
+        else dirty.set(month, known.add(num(r.facility_id)));
+      }
     }
     const wanted = new Set<string>();
     for (let month = needed.first; month <= needed.last; month = m.nextMonth(month)) wanted.add(month);
     const built = new Set((await this.db.query('SELECT month FROM escalation_stats_months WHERE month >= $1 AND month <= $2', [needed.first, needed.last])).map((r) => String(r.month)));
-    // As for complaints: changed or unbuilt months of the period now, other changed months only unmarked.
-    const rebuild = [...wanted].filter((month) => dirty.has(month) || !built.has(month)).sort();
-    const invalidate = [...dirty].filter((month) => !wanted.has(month));
-    for (const month of rebuild) await this.rebuildMonth(month);
+    // As for complaints: changed or unbuilt months of the period now (a built month only for the
+    // facilities that changed), other changed months only unmarked.
+    for (const month of [...wanted].sort()) {
+      if (!built.has(month) || dirty.get(month) === 'all') await this.rebuildMonth(month);
+      else if (dirty.has(month)) await this.rebuildMonth(month, [...(dirty.get(month) as Set<number>)]);
+    }
+    const invalidate = [...dirty.keys()].filter((month) => !wanted.has(month));
     if (maxDirty !== null) {
       await this.db.transaction(async (query) => {
         for (let i = 0; i < invalidate.length; i += 200) {
@@ -103,18 +113,24 @@ export class EscalationRollup {
     }
   }
 
-  /** Counts one month from the escalations (reads outside the write lock) and swaps its rows in. */
-  async rebuildMonth(month: string): Promise<void> {
+  /**
+   * Counts one month from the escalations (reads outside the write lock) and swaps its rows in;
+   * with `facilities`, only those facilities' rows of an already built month (a response or a
+   * step up the ladder recounts a few hundred escalations, not the month's thousands).
+   */
+  async rebuildMonth(month: string, facilities?: number[]): Promise<void> {
     const from = this.months.monthStart(month);
     const to = this.months.monthStart(this.months.nextMonth(month));
+    const params: unknown[] = [from, to];
+    const only = facilities ? `AND e.facility_id IN (${paramList(params, facilities)})` : '';
     const counted = await this.db.query(
       `SELECT e.city_id AS city_id, e.facility_id AS facility_id, CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END AS r,
               CASE WHEN e.responded_at IS NOT NULL THEN (e.responded_at - e.created_at) / ${SLA_BUCKET_MS} ELSE 0 END AS b, COUNT(*) AS n,
               SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
               SUM(CASE WHEN e.responded_at IS NULL AND e.response_state = 'overdue' THEN 1 ELSE 0 END) AS overdue,
               SUM(CASE WHEN EXISTS (SELECT 1 FROM escalations up WHERE up.parent_escalation_id = e.id) THEN 1 ELSE 0 END) AS up
-         FROM escalations e WHERE e.created_at >= $1 AND e.created_at < $2 GROUP BY 1, 2, 3, 4`,
-      [from, to],
+         FROM escalations e WHERE e.created_at >= $1 AND e.created_at < $2 ${only} GROUP BY 1, 2, 3, 4`,
+      params,
     );
     const cells = new Map<string, SlaCell & { cityId: number }>();
     for (const r of counted) {
@@ -144,12 +160,14 @@ export class EscalationRollup {
     ]);
     await this.db.transaction(async (query) => {
       if (!this.db.isSqlite) await query('SELECT pg_advisory_xact_lock(1764000012)');
-      await query('DELETE FROM escalation_stats_monthly WHERE month = $1', [month]);
+      const gone: unknown[] = [month];
+      await query(`DELETE FROM escalation_stats_monthly WHERE month = $1 ${facilities ? `AND facility_id IN (${paramList(gone, facilities)})` : ''}`, gone);
       for (let i = 0; i < rows.length; i += 100) {
         const params: unknown[] = [];
         const tuples = rows.slice(i, i + 100).map((row) => `(${paramList(params, row)})`);
         await query(`INSERT INTO escalation_stats_monthly (month, city_id, facility_id, n, responded, within, overdue, escalated_up, histogram) VALUES ${tuples.join(', ')}`, params);
       }
+      if (facilities) return;
       await query('DELETE FROM escalation_stats_months WHERE month = $1', [month]);
       await query('INSERT INTO escalation_stats_months (month, built_at) VALUES ($1, $2)', [month, Date.now()]);
     });

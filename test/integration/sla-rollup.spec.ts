@@ -172,6 +172,30 @@ describe('stats/sla from the escalations rollup', () => {
     });
     await compareAll();
 
+    // What the SLA sweep and the facilities do to built months, one facility at a time (each
+    // recounts only its facility's rows): awaiting ones fall overdue or are superseded, overdue
+    // ones are superseded or answered late, a responded one's due date moves.
+    const states = await sql("SELECT id, response_state AS s, created_at FROM escalations WHERE facility_id = $1 ORDER BY id", [facilities[1].id]);
+    await t.db.transaction(async ({ em }) => {
+      for (const [i, e] of states.entries()) {
+        if (e.s === 'awaiting') await em.update(Escalation, { id: Number(e.id) }, { responseState: i % 2 ? 'overdue' : 'superseded' } as any);
+        else if (e.s === 'overdue' && i % 3 === 0) await em.update(Escalation, { id: Number(e.id) }, { responseState: 'superseded' } as any);
+        else if (e.s === 'overdue' && i % 3 === 1) await em.update(Escalation, { id: Number(e.id) }, { responseState: 'responded', respondedAt: new Date(Number(e.created_at) + 30 * day) } as any);
+      }
+    });
+    await compareAll();
+    // Alone (no other change marks their months): responded ones of another facility get new due dates.
+    const responded = await sql("SELECT id, created_at FROM escalations WHERE facility_id = $1 AND response_state = 'responded' ORDER BY id", [facilities[2].id]);
+    await t.db.transaction(async ({ em }) => {
+      for (const [i, e] of responded.entries()) await em.update(Escalation, { id: Number(e.id) }, { dueAt: new Date(Number(e.created_at) + (i % 20) * day) } as any);
+    });
+    await compareAll();
+    await t.db.transaction(async ({ em }) => {
+      await em.delete(Escalation, { id: first[5] });
+      await em.update(Escalation, { id: first[6] }, { createdAt: new Date(Date.parse('2025-08-14T00:00:00Z')) } as any);
+    });
+    await compareAll();
+
     // Awaiting escalations fall overdue as the clock moves on, without any write.
     t.clock.advanceDays(30);
     await compareAll();

@@ -5,7 +5,7 @@ import { createTestApp, TestApp, usePostgres } from '../support/test-app';
 
 /**
  * What the migrations leave in the database for statistics: the rollup triggers (installed by
- * migrations 1764000003000 and 1764000012000 and by nothing at run time), and no index that another makes redundant.
+ * migrations 1764000003000, 1764000012000 and 1764000013000 and by nothing at run time), and no index that another makes redundant.
  */
 describe(`statistics schema (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
@@ -74,31 +74,48 @@ describe(`statistics schema (${usePostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     expect(await dirty()).toEqual([april]);
   });
 
-  it('marks the month of every escalation change, and the parent month of a step up the ladder', async () => {
-    const dirty = async () => [...new Set((await query('SELECT created_at FROM escalation_stats_dirty')).map((r) => Number(r.created_at)))].sort((a, b) => a - b);
+  it('marks the month and facility of every escalation change that alters a figure, and the parent of a step up the ladder', async () => {
+    const dirty = async () =>
+      [...new Set((await query('SELECT created_at, facility_id FROM escalation_stats_dirty')).map((r) => `${Number(r.created_at)}/${Number(r.facility_id)}`))].sort();
     const march = Date.parse('2025-03-10T10:00:00Z');
     const may = Date.parse('2025-05-02T10:00:00Z');
     const site = await seedFacility(t, 'BKH');
+    const other = await seedFacility(t, 'BKH');
     const [complaintId] = await insertComplaints(t, [{ cityId: site.cityId, receivedAt: '2025-03-10T09:00:00Z', status: 'escalated' }]);
     const row = (at: number, parent: number | null) => ({
       complaintId, cityId: site.cityId, facilityId: site.id, rung: parent ? 2 : 1, parentEscalationId: parent, summary: 'Opening hours.', discloseIdentity: false,
       dueAt: new Date(at + 864e6), deliveryState: 'sent', responseState: 'awaiting', response: null, respondedAt: null, respondedBy: null, tokenHash: null,
       tokenEnc: null, tokenExpiresAt: new Date(at + 864e6), tokenUsedAt: null, createdBy: null, createdAt: new Date(at), updatedAt: new Date(at), lastError: null,
     });
+    const insert = (at: number, parent: number | null) => t.db.transaction(async ({ em }) => Number((await em.insert(Escalation, row(at, parent) as any)).identifiers[0].id));
+    const after = async (sql: string) => {
+      await query('DELETE FROM escalation_stats_dirty');
+      await query(sql);
+      return dirty();
+    };
     await query('DELETE FROM escalation_stats_dirty');
-    const parent = await t.db.transaction(async ({ em }) => Number((await em.insert(Escalation, row(march, null) as any)).identifiers[0].id));
-    expect(await dirty()).toEqual([march]);
+    const parent = await insert(march, null);
+    expect(await dirty()).toEqual([`${march}/${site.id}`]);
     await query('DELETE FROM escalation_stats_dirty');
-    const child = await t.db.transaction(async ({ em }) => Number((await em.insert(Escalation, row(may, parent) as any)).identifiers[0].id));
-    expect(await dirty()).toEqual([march, may]);
+    const child = await insert(may, parent);
+    expect(await dirty()).toEqual([`${march}/${site.id}`, `${may}/${site.id}`]);
+    expect(await after(`UPDATE escalations SET response_state = 'responded', responded_at = ${may + 1000} WHERE id = ${parent}`)).toEqual([`${march}/${site.id}`]);
+    expect(await after(`UPDATE escalations SET last_error = 'a column no statistic reads' WHERE id = ${parent}`)).toEqual([]);
+    // An awaiting escalation superseded, or its due date moved, changes no rolled-up figure
+    // (awaiting ones past due are counted live): no mark. Falling overdue, and leaving overdue, do.
+    expect(await after(`UPDATE escalations SET response_state = 'superseded' WHERE id = ${child}`)).toEqual([]);
+    expect(await after(`UPDATE escalations SET response_state = 'awaiting', due_at = ${may + 5} WHERE id = ${child}`)).toEqual([]);
+    expect(await after(`UPDATE escalations SET response_state = 'overdue' WHERE id = ${child}`)).toEqual([`${may}/${site.id}`]);
+    expect(await after(`UPDATE escalations SET response_state = 'superseded' WHERE id = ${child}`)).toEqual([`${may}/${site.id}`]);
+    // A responded escalation's due date decides "within".
+    expect(await after(`UPDATE escalations SET due_at = ${march + 5} WHERE id = ${parent}`)).toEqual([`${march}/${site.id}`]);
+    // A move to another facility marks both; a new parent marks the old and the new one.
+    expect(await after(`UPDATE escalations SET facility_id = ${other.id} WHERE id = ${child}`)).toEqual([`${may}/${other.id}`, `${may}/${site.id}`].sort());
+    const stranger = await insert(may, null);
+    expect(await after(`UPDATE escalations SET parent_escalation_id = ${stranger} WHERE id = ${child}`)).toEqual([`${march}/${site.id}`, `${may}/${other.id}`, `${may}/${site.id}`].sort());
     await query('DELETE FROM escalation_stats_dirty');
-    await query(`UPDATE escalations SET response_state = 'responded', responded_at = ${may + 1000} WHERE id = ${parent}`);
-    expect(await dirty()).toEqual([march]);
-    await query('DELETE FROM escalation_stats_dirty');
-    await query(`UPDATE escalations SET last_error = 'a column no statistic reads' WHERE id = ${parent}`);
-    expect(await dirty()).toEqual([]);
     await query(`DELETE FROM escalations WHERE id = ${child}`);
-    expect(await dirty()).toEqual([march, may]);
+    expect(await dirty()).toEqual([`${may}/${other.id}`, `${may}/${site.id}`].sort());
   });
 
   it('keeps no index whose columns are a leading part of another index on the same table', async () => {

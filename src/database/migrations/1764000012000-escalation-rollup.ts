@@ -12,7 +12,8 @@ import { col, id } from './schema-helpers';
  */
 const WATCHED = 'created_at, responded_at, due_at, response_state, city_id, facility_id, parent_escalation_id';
 
-const SQLITE_TRIGGERS = [
+/** Also 1764000013000's down(), which puts these back. */
+export const OLD_SQLITE_TRIGGERS = [
   `CREATE TRIGGER IF NOT EXISTS trg_escalations_stats_ins AFTER INSERT ON escalations BEGIN
      INSERT INTO escalation_stats_dirty (created_at) VALUES (NEW.created_at);
      INSERT INTO escalation_stats_dirty (created_at) SELECT created_at FROM escalations WHERE id = NEW.parent_escalation_id;
@@ -28,7 +29,7 @@ const SQLITE_TRIGGERS = [
      INSERT INTO escalation_stats_dirty (created_at) SELECT created_at FROM escalations WHERE id = OLD.parent_escalation_id;
    END`,
 ];
-const POSTGRES_TRIGGERS = [
+export const OLD_POSTGRES_TRIGGERS = [
   `CREATE OR REPLACE FUNCTION kpac_escalation_stats_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP <> 'INSERT' THEN
@@ -72,7 +73,7 @@ export class EscalationRollup1764000012000 implements MigrationInterface {
     );
     await q.createTable(new Table({ name: 'escalation_stats_months', columns: [col('month', 'varchar', { length: '7', isPrimary: true }), col('built_at', 'bigint')] }));
     await q.createTable(new Table({ name: 'escalation_stats_dirty', columns: [id(), col('created_at', 'bigint')] }));
-    for (const sql of q.connection.driver.options.type === 'postgres' ? POSTGRES_TRIGGERS : SQLITE_TRIGGERS) await q.query(sql);
+    for (const sql of q.connection.driver.options.type === 'postgres' ? OLD_POSTGRES_TRIGGERS : OLD_SQLITE_TRIGGERS) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {
