@@ -220,14 +220,21 @@ async function intakeLoad(url: string, cityId: number, seconds: number, pid?: nu
 }
 
 /**
- * Times `a` and `b` in alternation, `n` times each after one warm-up of each, so both see the same
- * background work (the seeded database gives the inline worker a backlog of sweeps and mails for
- * the first minutes): timed one after the other, the service's tail met the backlog and its plain
- * SQL an idle machine.
+ * Times `a` and `b` in alternation after two warm-ups of each, so both see the same background
+ * work (the seeded database gives the inline worker a backlog of sweeps and mails for the first
+ * minutes): timed one after the other, the service's tail met the backlog and its plain SQL an
+ * idle machine. As many pairs as fit in about ten seconds, between 8 and 100: a p99 of 20 samples
+ * is their maximum, one scheduling hiccup of the machine.
  */
-async function timePairs(n: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[{ p50: number; p99: number }, { p50: number; p99: number }]> {
+async function timePairs(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<{ n: number; a: { p50: number; p99: number }; b: { p50: number; p99: number } }> {
   await a();
   await b();
+  // The pair's cost from a second, warm pair (the first pays for cold caches).
+  const t0 = process.hrtime.bigint();
+  await a();
+  await b();
+  const pair = Number(process.hrtime.bigint() - t0) / 1e6;
+  const n = Math.max(8, Math.min(100, Math.floor(10_000 / Math.max(pair, 1))));
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < n; i++) {
     for (const [k, fn] of [a, b].entries()) {
@@ -236,10 +243,11 @@ async function timePairs(n: number, a: () => Promise<unknown>, b: () => Promise<
       times[k].push(Number(process.hrtime.bigint() - t) / 1e6);
     }
   }
-  return times.map((ts) => {
+  const [ta, tb] = times.map((ts) => {
     ts.sort((x, y) => x - y);
     return { p50: percentile(ts, 0.5), p99: percentile(ts, 0.99) };
-  }) as [{ p50: number; p99: number }, { p50: number; p99: number }];
+  });
+  return { n, a: ta, b: tb };
 }
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -431,10 +439,9 @@ async function bigDatabase(opts: Opts, results: Record<string, unknown>, queuePr
   ];
   const reads: Record<string, unknown>[] = [];
   for (const c of opts.only.has('reads') ? cases : []) {
-    // The plain SQL of the slowest cases takes 1-2 s a run: fewer pairs there.
-    const [svc, sql] = await timePairs(c.path.includes('groupBy=category') || c.path.includes('groupBy=keyPopulation') ? 8 : 20, () => getJson(c.path), () => raw.query(c.sql, c.params));
-    reads.push({ name: c.name, service: svc, sql });
-    print(`${c.name.padEnd(52)} service ${f1(svc.p50).padStart(7)} / ${f1(svc.p99).padStart(7)} ms   plain SQL ${f1(sql.p50).padStart(7)} / ${f1(sql.p99).padStart(7)} ms`);
+    const { n, a: svc, b: sql } = await timePairs(() => getJson(c.path), () => raw.query(c.sql, c.params));
+    reads.push({ name: c.name, samples: n, service: svc, sql });
+    print(`${c.name.padEnd(52)} service ${f1(svc.p50).padStart(7)} / ${f1(svc.p99).padStart(7)} ms   plain SQL ${f1(sql.p50).padStart(7)} / ${f1(sql.p99).padStart(7)} ms   (${n} pairs)`);
   }
   results.reads = reads;
 

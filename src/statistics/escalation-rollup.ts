@@ -48,6 +48,42 @@ export function addHistogram(hist: Map<number, number>, text: string): void {
 }
 
 /**
+ * Per city and facility, the figures of the escalations matching `where` (over `e`), in one pass:
+ * counts, the histogram of response times, steps up the ladder, and those unanswered and marked
+ * overdue; with `now`, awaiting ones past due at `now` count as overdue too (the live figure the
+ * rollup never keeps). Used to build the rollup's months and for the parts of a period outside it.
+ */
+export async function countCells(db: Pick<RollupDb, 'query'>, where: string, params: unknown[], now: number | null): Promise<(SlaCell & { cityId: number })[]> {
+  const p = [...params];
+  const awaitingLate = now === null ? '' : ` OR (e.response_state = 'awaiting' AND e.due_at < ${param(p, now)})`;
+  const counted = await db.query(
+    `SELECT e.city_id AS city_id, e.facility_id AS facility_id, CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END AS r,
+            CASE WHEN e.responded_at IS NOT NULL THEN (e.responded_at - e.created_at) / ${SLA_BUCKET_MS} ELSE 0 END AS b, COUNT(*) AS n,
+            SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
+            SUM(CASE WHEN e.responded_at IS NULL AND (e.response_state = 'overdue'${awaitingLate}) THEN 1 ELSE 0 END) AS overdue,
+            SUM(CASE WHEN EXISTS (SELECT 1 FROM escalations up WHERE up.parent_escalation_id = e.id) THEN 1 ELSE 0 END) AS up
+       FROM escalations e WHERE ${where} GROUP BY 1, 2, 3, 4`,
+    p,
+  );
+  const cells = new Map<string, SlaCell & { cityId: number }>();
+  for (const r of counted) {
+    const key = `${num(r.city_id)}:${num(r.facility_id)}`;
+    let c = cells.get(key);
+    if (!c) cells.set(key, (c = { ...emptyCell(num(r.facility_id)), cityId: num(r.city_id) }));
+    const n = num(r.n);
+    c.n += n;
+    c.within += num(r.within);
+    c.overdue += num(r.overdue);
+    c.escalatedUp += num(r.up);
+    if (num(r.r) === 1) {
+      c.responded += n;
+      c.hist.set(Math.floor(num(r.b)), n);
+    }
+  }
+  return [...cells.values()];
+}
+
+/**
  * Escalation figures per local calendar month, city and facility, with the histogram of response
  * times (tenths of a day), kept in escalation_stats_monthly, for stats/sla (which read every escalation of the period three times
  * over). Freshness works as for the complaints' rollup (monthly-rollup.ts): triggers (migration
@@ -123,31 +159,8 @@ export class EscalationRollup {
     const to = this.months.monthStart(this.months.nextMonth(month));
     const params: unknown[] = [from, to];
     const only = facilities ? `AND e.facility_id IN (${paramList(params, facilities)})` : '';
-    const counted = await this.db.query(
-      `SELECT e.city_id AS city_id, e.facility_id AS facility_id, CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END AS r,
-              CASE WHEN e.responded_at IS NOT NULL THEN (e.responded_at - e.created_at) / ${SLA_BUCKET_MS} ELSE 0 END AS b, COUNT(*) AS n,
-              SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
-              SUM(CASE WHEN e.responded_at IS NULL AND e.response_state = 'overdue' THEN 1 ELSE 0 END) AS overdue,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM escalations up WHERE up.parent_escalation_id = e.id) THEN 1 ELSE 0 END) AS up
-         FROM escalations e WHERE e.created_at >= $1 AND e.created_at < $2 ${only} GROUP BY 1, 2, 3, 4`,
-      params,
-    );
-    const cells = new Map<string, SlaCell & { cityId: number }>();
-    for (const r of counted) {
-      const key = `${num(r.city_id)}:${num(r.facility_id)}`;
-      let c = cells.get(key);
-      if (!c) cells.set(key, (c = { ...emptyCell(num(r.facility_id)), cityId: num(r.city_id) }));
-      const n = num(r.n);
-      c.n += n;
-      c.within += num(r.within);
-      c.overdue += num(r.overdue);
-      c.escalatedUp += num(r.up);
-      if (num(r.r) === 1) {
-        c.responded += n;
-        c.hist.set(Math.floor(num(r.b)), n);
-      }
-    }
-    const rows = [...cells.values()].map((c) => [
+    const cells = await countCells(this.db, `e.created_at >= $1 AND e.created_at < $2 ${only}`, params, null);
+    const rows = cells.map((c) => [
       month,
       c.cityId,
       c.facilityId,

@@ -4,17 +4,14 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { foldedGroups, isSmall, SUPPRESSED_KEY } from './small-cell-suppression';
-import { num, param } from '../database/sql-dialect';
+import { param } from '../database/sql-dialect';
 import { StatisticsRepository } from './statistics.repository';
-import { SLA_BUCKET_MS } from './escalation-rollup';
+import { countCells } from './escalation-rollup';
 import { StatsRollupService } from './stats-rollup.service';
 import { StatsPeriodQueryDto } from './stats-query.dto';
 import { describePeriod, statsPeriod, StatsPeriod, wherePeriod } from './stats-period';
 import { dateInZone } from '../common/dates';
 import { statsScope, StatsScope } from '../access/access-policy';
-
-/** Response times are bucketed to a tenth of a day in SQL, so percentiles need no row transfer. */
-const BUCKET_MS = SLA_BUCKET_MS;
 
 /** Nearest-rank percentile over a histogram of (bucket, count), buckets ascending. */
 export function percentileFromHistogram(hist: [number, number][], p: number): number | null {
@@ -137,16 +134,16 @@ export class SlaStatisticsService {
     };
     // sign -1 takes a part counted from the escalations out of the rollup's months.
     const live = async (part: StatsPeriod, sign: 1 | -1) => {
-      const [totals, hist, laddered] = [await this.totals(scope, part, now), await this.histogram(scope, part), await this.laddered(scope, part)];
-      for (const t of totals) {
-        const a = at(t.facilityId);
-        a.n += sign * t.n;
-        a.responded += sign * t.responded;
-        a.within += sign * t.within;
-        a.overdue += sign * t.overdue;
+      const { where, params } = this.filters(scope, part);
+      for (const c of await countCells(this.repo, where.join(' AND '), params, now)) {
+        const a = at(c.facilityId);
+        a.n += sign * c.n;
+        a.responded += sign * c.responded;
+        a.within += sign * c.within;
+        a.overdue += sign * c.overdue;
+        a.up += sign * c.escalatedUp;
+        for (const [b, n] of c.hist) a.hist.set(b, (a.hist.get(b) ?? 0) + sign * n);
       }
-      for (const [f, buckets] of hist) for (const [b, n] of buckets) at(f).hist.set(b, (at(f).hist.get(b) ?? 0) + sign * n);
-      for (const [f, n] of laddered) at(f).up += sign * n;
     };
     if (!full) await live(period, 1);
     else {
@@ -220,46 +217,5 @@ export class SlaStatisticsService {
     if (scope.facilityId !== null) where.push(`e.facility_id = ${param(params, scope.facilityId)}`);
     if (!where.length) where.push('1 = 1');
     return { where, params };
-  }
-
-  private async totals(scope: StatsScope, period: StatsPeriod, now: number) {
-    const { where, params } = this.filters(scope, period);
-    const rows = await this.repo.query<Record<string, unknown>>(
-      `SELECT e.facility_id AS facility_id, COUNT(*) AS n,
-              SUM(CASE WHEN e.responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded,
-              SUM(CASE WHEN e.responded_at IS NOT NULL AND e.responded_at <= e.due_at THEN 1 ELSE 0 END) AS within,
-              SUM(CASE WHEN e.responded_at IS NULL AND (e.response_state = 'overdue' OR (e.response_state = 'awaiting' AND e.due_at < ${param(params, now)})) THEN 1 ELSE 0 END) AS overdue
-         FROM escalations e WHERE ${where.join(' AND ')} GROUP BY e.facility_id ORDER BY e.facility_id`,
-      params,
-    );
-    return rows.map((r) => ({ facilityId: num(r.facility_id), n: num(r.n), responded: num(r.responded), within: num(r.within), overdue: num(r.overdue) }));
-  }
-
-  private async histogram(scope: StatsScope, period: StatsPeriod): Promise<Map<number, [number, number][]>> {
-    const { where, params } = this.filters(scope, period);
-    const rows = await this.repo.query<Record<string, unknown>>(
-      `SELECT e.facility_id AS facility_id, (e.responded_at - e.created_at) / ${BUCKET_MS} AS b, COUNT(*) AS n
-         FROM escalations e WHERE ${where.join(' AND ')} AND e.responded_at IS NOT NULL
-        GROUP BY e.facility_id, (e.responded_at - e.created_at) / ${BUCKET_MS}`,
-      params,
-    );
-    const map = new Map<number, [number, number][]>();
-    for (const r of rows) {
-      const f = num(r.facility_id);
-      if (!map.has(f)) map.set(f, []);
-      map.get(f)!.push([Math.floor(num(r.b)), num(r.n)]);
-    }
-    return map;
-  }
-
-  private async laddered(scope: StatsScope, period: StatsPeriod): Promise<Map<number, number>> {
-    const { where, params } = this.filters(scope, period);
-    const rows = await this.repo.query<Record<string, unknown>>(
-      `SELECT e.facility_id AS facility_id, COUNT(*) AS n FROM escalations e
-        WHERE ${where.join(' AND ')} AND EXISTS (SELECT 1 FROM escalations up WHERE up.parent_escalation_id = e.id)
-        GROUP BY e.facility_id`,
-      params,
-    );
-    return new Map(rows.map((r) => [num(r.facility_id), num(r.n)]));
   }
 }
