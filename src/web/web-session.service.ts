@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { User } from '../users/user.entity';
 import { secureCookies } from './web-cookies';
+import { LANG_COOKIE, parseLang } from './web-i18n';
 import type { WebRequest } from './web-renderer.service';
 
 export const SESSION_COOKIE = 'kpac_session';
@@ -58,6 +59,8 @@ export class WebSessionService {
   async actor(req: WebRequest, reply: FastifyReply): Promise<Actor | null> {
     const user = await this.user(req, reply);
     if (!user || !this.auth.usable(user)) return null;
+    // Staff pages speak the account's language (as its e-mails do) unless the switch chose one.
+    if (!parseLang(req.cookies?.[LANG_COOKIE])) req.webLang ??= parseLang(user.language) ?? undefined;
     try {
       return await this.auth.actorFor(user);
     } catch {

@@ -1,6 +1,7 @@
 import { addDays, addMonths } from '../../src/common/dates';
 import { AuditEvent } from '../../src/audit/audit-event.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
+import { User } from '../../src/users/user.entity';
 import { bearer, cityByCode, seedFacility, seedFacilityAdmin, seedMember, STAFF_PASSWORD } from '../support/fixtures';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../support/test-app';
 import { createTestApp, TestApp } from '../support/test-app';
@@ -89,7 +90,7 @@ describe('web pages over HTTP', () => {
     expect((await t.http().get('/api/v1/complaints')).status).toBe(401);
   });
 
-  it('language: cookie from the switch, then Accept-Language, then Russian; no open redirect', async () => {
+  it('language: cookie from the switch, then (staff pages) the account\'s, then Accept-Language, then Russian; no open redirect', async () => {
     expect((await t.http().get('/')).text).toContain('<html lang="ru">');
     expect((await t.http().get('/').set('accept-language', 'en-US,en;q=0.9')).text).toContain('<html lang="en">');
     expect((await t.http().get('/').set('accept-language', 'de, tg;q=0.5')).text).toContain('<html lang="tg">');
@@ -99,6 +100,17 @@ describe('web pages over HTTP', () => {
     expect(String(sw.headers['set-cookie'])).toMatch(/lang=tg/);
     expect((await t.http().get('/').set('cookie', 'lang=en').set('accept-language', 'ru')).text).toContain('<html lang="en">');
     expect((await t.http().get('/lang/en?next=//evil.example')).headers.location).toBe('/');
+
+    // Staff pages: the switch's cookie, then the account's language (as its e-mails), then the browser's.
+    const member = await seedMember(t, 'DSH', { login: false });
+    const jar = new Jar();
+    const token = await formPage(jar, '/login');
+    expect(jar.take(await t.http().post('/login').set('cookie', jar.header()).type('form').send({ email: member.email, password: STAFF_PASSWORD, _csrf: token })).status).toBe(303);
+    const staffLang = async (cookie = '') => (await t.http().get('/staff').set('cookie', jar.header() + cookie).set('accept-language', 'en')).text.match(/<html lang="(\w+)">/)?.[1];
+    expect(await staffLang()).toBe('en');
+    await t.db.transaction(({ em }) => em.update(User, { id: member.userId }, { language: 'tg' }));
+    expect(await staffLang()).toBe('tg');
+    expect(await staffLang('; lang=ru')).toBe('ru');
     expect((await t.http().get('/lang/en?next=https://evil.example')).headers.location).toBe('/');
   });
 
