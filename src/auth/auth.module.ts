@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
@@ -9,12 +9,15 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { LoginThrottle } from './login-throttle.service';
+import { JobRegistry } from '../queue/job-registry';
+import { QueueModule } from '../queue/queue.module';
 import { SecondFactorService } from './second-factor.service';
 import { StaffSessions } from './staff-sessions.service';
 
 @Global()
 @Module({
   imports: [
+    QueueModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -30,4 +33,19 @@ import { StaffSessions } from './staff-sessions.service';
   providers: [AuthService, LoginThrottle, SecondFactorService, StaffSessions, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, SecondFactorService, StaffSessions],
 })
-export class AuthModule {}
+export class AuthModule implements OnModuleInit {
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly sessions: StaffSessions,
+    private readonly secondFactor: SecondFactorService,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register('auth.prune', async () => ({
+      staffSessionsPruned: await this.sessions.prune(),
+      loginStepsPruned: await this.secondFactor.pruneChallenges(),
+      loginCountersPruned: await this.throttle.prune(),
+    }));
+  }
+}

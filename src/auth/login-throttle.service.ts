@@ -72,4 +72,10 @@ export class LoginThrottle {
       else await queryRows(em, 'UPDATE login_failures SET count = count - 1 WHERE "key" = $1 AND count > 0', [reservation.account]);
     });
   }
+
+  /** Deletes counters whose window has passed (a new attempt would start them at 1 anyway); returns how many. */
+  async prune(): Promise<number> {
+    const gone = await this.db.transaction(({ em }) => queryRows(em, 'DELETE FROM login_failures WHERE window_start <= $1 RETURNING "key"', [this.clock.now().getTime() - LOGIN_WINDOW_MS]));
+    return gone.length;
+  }
 }

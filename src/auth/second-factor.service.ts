@@ -170,4 +170,10 @@ export class SecondFactorService {
     // Recovery codes are long random strings: a plain hash (no key) keeps them valid across a key rotation.
     return sha256Hex(`recovery:${userId}:${code}`);
   }
+
+  /** Deletes expired login steps (enrolment tokens, second steps) of accounts that never came back; returns how many. */
+  async pruneChallenges(): Promise<number> {
+    const gone = await this.db.transaction(({ em }) => queryRows(em, 'DELETE FROM auth_challenges WHERE expires_at <= $1 RETURNING id', [this.clock.now().getTime()]));
+    return gone.length;
+  }
 }

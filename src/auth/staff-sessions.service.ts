@@ -27,6 +27,18 @@ export class StaffSessions {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * Deletes sessions that can no longer be used (past their 12 hours or idle too long), of
+   * accounts that may never log in again; returns how many. Hourly (`auth.prune`).
+   */
+  async prune(): Promise<number> {
+    const now = this.clock.now().getTime();
+    const gone = await this.db.transaction(({ em }) =>
+      queryRows(em, 'DELETE FROM staff_sessions WHERE expires_at <= $1 OR last_used_at <= $2 RETURNING id', [now, now - this.config.sessionIdleMinutes * 60_000]),
+    );
+    return gone.length;
+  }
+
   /** Starts a session for the account and returns the id for the cookie. */
   async create(user: User): Promise<string> {
     const id = randomToken(32);

@@ -30,6 +30,8 @@ export interface JobPayloads {
   'backup.run': Record<string, never>;
   /** Telegram conversations idle for 30 minutes are deleted. */
   'telegram.purge': Record<string, never>;
+  /** Ended staff sessions, expired login steps and login-failure counters past their window are deleted. */
+  'auth.prune': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -43,6 +45,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'outbox.prune': SWEEP_QUEUE,
   'backup.run': BACKUP_QUEUE,
   'telegram.purge': SWEEP_QUEUE,
+  'auth.prune': SWEEP_QUEUE,
 };
 
 /**
@@ -59,6 +62,7 @@ export const PERIODIC_JOBS: { name: Exclude<JobName, 'mail.send' | 'backup.run' 
   { name: 'mail.reconcile', every: 'sweep' },
   { name: 'outbox.prune', every: 'hour' },
   { name: 'telegram.purge', every: 'sweep' },
+  { name: 'auth.prune', every: 'hour' },
 ];
 
 /** Retries for transient failures (SMTP 4xx, connection errors, Redis hiccups). */
