@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, freePort } from '../support/browser';
+import { launchChromium, listeningApp } from '../support/browser';
 import { seedMember, STAFF_PASSWORD } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 /**
  * Issue 11 in Chromium: the redirect tricks do not take the browser off the site (the tab trick
@@ -18,10 +18,7 @@ describe('issue 11 in a real browser', () => {
   const evilHits: string[] = [];
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp());
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -7,11 +7,11 @@ import { ComplaintsService } from '../../src/complaints/complaints.service';
 import { EscalationsService } from '../../src/escalations/escalations.service';
 import type { Facility } from '../../src/facilities/facility.entity';
 import { User } from '../../src/users/user.entity';
-import { freePort, launchChromium, logIn, phoneContext, screenshot } from '../support/browser';
+import { launchChromium, listeningApp, logIn, phoneContext, screenshot } from '../support/browser';
 import { givenComplaint } from '../support/escalation-fixtures';
 import { cityByCode, seedFacility, seedFacilityAdmin, seedMember, SeededMember, SeededStaff } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';
 
 /**
  * Issue 13 items 4–6 at 360 × 740 in Chromium: the HTML 404 in Tajik, the board's closed column
@@ -98,10 +98,7 @@ describe('phones: error pages, the board, admin forms, every page at 360 px (iss
   beforeAll(async () => {
     smtp = new TestSmtp();
     await smtp.start();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000', MAIL_FROM: 'KPAC <no-reply@kpac.test>' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp({ smtp }));
     site = await seedFacility(t, 'BKH', { name: 'Пункт заместительной терапии при Центре СПИД города Бохтар', type: 'ost_site', language: 'ru', contactEmails: ['ost.bokhtar@facility.test'] });
     await seedFacility(t, 'BKH', { name: 'Хатлонское областное управление здравоохранения', type: 'authority', language: 'tg' });
     member = await seedMember(t, 'BKH', { name: 'Зарина Бохтарова' });

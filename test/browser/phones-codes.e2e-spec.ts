@@ -2,9 +2,9 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Facility } from '../../src/facilities/facility.entity';
 import { Complaint } from '../../src/complaints/complaint.entity';
-import { freePort, launchChromium, screenshot } from '../support/browser';
+import { launchChromium, listeningApp, screenshot } from '../support/browser';
 import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 const CYRILLIC: Record<string, string> = { A: 'А', B: 'В', E: 'Е', K: 'К', M: 'М', H: 'Н', O: 'О', P: 'Р', C: 'С', T: 'Т', X: 'Х' };
 const asCyrillic = (s: string) => s.replace(/[ABEKMHOPCTX]/g, (ch) => CYRILLIC[ch]);
@@ -21,10 +21,7 @@ describe('codes and forms on a phone (Chromium, 360 × 740)', () => {
   let site: Facility;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp());
     site = await seedFacility(t, 'BKH', { name: 'Нуқтаи табобати ивазкунанда Бохтар', type: 'ost_site', language: 'tg' });
     member = await seedMember(t, 'BKH');
     browser = await launchChromium();

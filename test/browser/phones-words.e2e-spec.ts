@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, launchChromium, logIn, phoneContext, screenshot } from '../support/browser';
+import { launchChromium, listeningApp, logIn, phoneContext, screenshot } from '../support/browser';
 import { cityByCode, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { insertComplaints } from '../support/stats-fixtures';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';
 
 /**
  * Issue 13, items 7 and 10, at 360 × 740 in Chromium: chart text at least 12 px as drawn (font size
@@ -17,10 +17,7 @@ describe('phones: charts and tap targets at 360 px', () => {
   let member: SeededMember;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ now: '2026-04-15T09:00:00Z', env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp({ now: '2026-04-15T09:00:00Z' }));
     const { city: bkh } = await cityByCode(t, 'BKH');
     const { city: dsh } = await cityByCode(t, 'DSH');
     const big = await seedFacility(t, 'BKH', { name: 'Пункт заместительной терапии при городской больнице Бохтара' });

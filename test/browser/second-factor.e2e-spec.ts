@@ -1,10 +1,8 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { screenshot } from '../support/browser';
-import { Browser, chromium, Page } from 'playwright-core';
+import { launchChromium, listeningApp, screenshot } from '../support/browser';
+import { Browser, Page } from 'playwright-core';
 import { bearer } from '../support/fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 import { totpAt } from '../support/two-factor';
 
 /**
@@ -14,20 +12,8 @@ import { totpAt } from '../support/two-factor';
  * logout opens nothing after it. Codes are computed by the test from the key on the page, at the
  * app's clock, as an authenticator app would.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const EMAIL = 'coordinator@test.kpac';
 const PASSWORD = 'coordinator-password-1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 describe('second factor in a real browser (issue 11)', () => {
   let t: TestApp;
@@ -35,17 +21,10 @@ describe('second factor in a real browser (issue 11)', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     // The default configuration: TWO_FACTOR=admins.
-    t = await createTestApp({ env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp());
     await t.http().post('/api/v1/users').set(bearer(t.adminToken)).send({ email: EMAIL, password: PASSWORD, role: 'admin' }).expect(201);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { Browser, Page } from 'playwright-core';
 import type { Facility } from '../../src/facilities/facility.entity';
-import { freePort, launchChromium, logIn } from '../support/browser';
+import { launchChromium, listeningApp, logIn } from '../support/browser';
 import { seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { pdfText, slipLinks } from '../support/slip-pdf-reader';
-import { createTestApp, TestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
 
 /**
  * Issue 15, item 1 in Chromium: a member prints a batch of slips from the staff page (a real
@@ -20,10 +20,7 @@ describe('complaint-box slips in the browser (Chromium)', () => {
   let site: Facility;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp());
     site = await seedFacility(t, 'BKH', { name: 'Нуқтаи табобати ивазкунанда Бохтар', type: 'ost_site', language: 'tg' });
     member = await seedMember(t, 'BKH');
     browser = await launchChromium();

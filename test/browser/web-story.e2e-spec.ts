@@ -1,30 +1,16 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { logIn, screenshot } from '../support/browser';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { launchChromium, listeningApp, logIn, screenshot } from '../support/browser';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { bearer, seedFacility, seedMember, SeededMember } from '../support/fixtures';
 import { TestSmtp } from '../support/smtp';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, createTestApp, TestApp } from '../support/test-app';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, TestApp } from '../support/test-app';
 import type { Facility } from '../../src/facilities/facility.entity';
 
 /**
  * The Bokhtar story clicked through in Debian's Chromium, plus the page-weight, privacy and
  * language checks of issue 6. Screenshots for the README are written to docs/screenshots/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PUBLIC_PAGE_BUDGET = 100 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Every request a page makes: its host and the bytes transferred (headers + body). */
 class Traffic {
@@ -53,22 +39,15 @@ describe('web interface in a real browser', () => {
   let methadone: Facility;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
     smtp = new TestSmtp();
     await smtp.start();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000', MAIL_FROM: 'KPAC <no-reply@kpac.test>' } });
-    await t.app.listen(port, '127.0.0.1');
+    ({ t, base } = await listeningApp({ smtp }));
     methadone = await seedFacility(t, 'BKH', { name: 'Пункт метадоновой терапии Бохтар', type: 'ost_site', language: 'ru', contactEmails: ['ost.bokhtar@facility.test'] });
     await seedFacility(t, 'BKH', { name: 'Центр СПИД Бохтар', type: 'aids_centre', language: 'ru' });
     await seedFacility(t, 'DSH', { name: 'Центр СПИД Душанбе', type: 'aids_centre', language: 'ru' });
     bokhtar = await seedMember(t, 'BKH', { name: 'Зарина' });
     dushanbe = await seedMember(t, 'DSH', { name: 'Фарход' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -2,9 +2,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { STAFF_PASSWORD } from './fixtures';
-import type { TestApp } from './test-app';
+import { freePort } from './queue-redis';
+import type { TestSmtp } from './smtp';
+import { createTestApp, TestApp } from './test-app';
 
-export { freePort } from './queue-redis';
+export { freePort };
 
 /** Debian's Chromium, launched as the other browser tests do. */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -15,6 +17,19 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * A test app listening on a free port, its PUBLIC_URL pointing there, for a browser to open;
+ * with `smtp`, its mail goes to that in-process server.
+ */
+export async function listeningApp(opts: { now?: string; env?: Record<string, string>; smtp?: TestSmtp } = {}): Promise<{ t: TestApp; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const mail: Record<string, string> = opts.smtp ? { SMTP_URL: opts.smtp.url, MAIL_FROM: 'KPAC <no-reply@kpac.test>' } : {};
+  const t = await createTestApp({ now: opts.now, env: { PUBLIC_URL: base, PUBLIC_RATE_LIMIT: '1000', ...mail, ...opts.env } });
+  await t.app.listen(port, '127.0.0.1');
+  return { t, base };
 }
 
 /** The README's screenshots: taken by the browser tests on every run, so they show what the code does. */
